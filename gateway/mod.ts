@@ -1,0 +1,6 @@
+/**
+ * The AgentWorlds gateway: a lease-based directory of live worlds.
+ *
+ * @module
+ */
+export {};
