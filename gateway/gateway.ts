@@ -1,0 +1,219 @@
+/**
+ * `createGateway`: the registry, its HTTP routes, the snapshot store and the
+ * webhooks wired together, with the timers that drive them.
+ *
+ * @module
+ */
+import type { Hono } from "hono";
+import { type Identity, loadOrCreateIdentity } from "../protocol/mod.ts";
+import { createHttpApp } from "./http.ts";
+import { SnapshotWriter } from "./persistence.ts";
+import { DEFAULT_MAX_AGENTS, DEFAULT_TTL_MS, Registry } from "./registry.ts";
+import { type LoadResult, loadSnapshot } from "./snapshot.ts";
+import { WebhookDispatcher } from "./webhooks.ts";
+
+/** Options of {@linkcode createGateway}; `main.ts` reads them from the environment. */
+export interface GatewayOptions {
+  /** TCP port for {@linkcode Gateway.start}; 0 picks a free one. Default: 8100. */
+  port?: number;
+  /** Address to bind. Default: `"0.0.0.0"`. */
+  hostname?: string;
+  /** Directory of `registry.json` and the gateway identity. Default: `"./data"`. */
+  dataDir?: string;
+  /** Lease TTL in ms. Default: 90000. */
+  staleTtlMs?: number;
+  /** How often the registry is written when it changed, in ms. Default: 30000. */
+  snapshotIntervalMs?: number;
+  /** How soon after an announce the registry is written, in ms. Default: 250. */
+  announceSnapshotDelayMs?: number;
+  /** Where `world.announced` / `world.expired` are POSTed. Default: none. */
+  webhookUrl?: string;
+  /** Standard Webhooks secret for signing webhooks. Default: unsigned. */
+  webhookSecret?: string;
+  /** Most agents held. Default: 100000. */
+  maxAgents?: number;
+  /** This gateway's public base URL. Default: its listening address. */
+  publicUrl?: string;
+  /** The clock, ms since the epoch. Default: `Date.now`. */
+  clock?: () => number;
+  /** The gateway's identity. Default: loaded or created in `dataDir` as "gateway". */
+  identity?: Identity;
+  /** The fetch used for webhooks. Default: `globalThis.fetch`. */
+  fetch?: typeof fetch;
+  /** Where warnings go. Default: `console.warn`. */
+  log?: (message: string) => void;
+}
+
+/** A running (or startable) gateway. */
+export interface Gateway {
+  /** The Hono app: `app.request(...)` tests it without a socket. */
+  readonly app: Hono;
+  /** The request handler, for `Deno.serve` or embedding. */
+  readonly handler: (request: Request) => Response | Promise<Response>;
+  /** The lease registry. */
+  readonly registry: Registry;
+  /** The gateway's own identity. */
+  readonly identity: Identity;
+  /** What loading the snapshot found at creation. */
+  readonly loaded: LoadResult;
+  /** The webhook dispatcher, when `webhookUrl` is set. */
+  readonly webhooks: WebhookDispatcher | undefined;
+  /** The snapshot writer. */
+  readonly snapshots: SnapshotWriter;
+  /** Listens on `port`/`hostname` and starts the snapshot and sweep timers. */
+  start(): Promise<{ port: number; hostname: string; url: string }>;
+  /** Reclaims expired leases now (the timer does this on its own). */
+  sweep(): void;
+  /** Stops timers and the listener, writes the snapshot, delivers queued webhooks. */
+  stop(): Promise<void>;
+}
+
+/** The longest the sweep timer sleeps, so expiry is noticed within ~1 s. */
+const MAX_SWEEP_SLEEP_MS = 1000;
+
+/**
+ * Creates a gateway: loads its identity and snapshot from `dataDir`, builds
+ * the routes, and wires persistence and webhooks to registry events. Nothing
+ * listens and no interval runs until {@linkcode Gateway.start}.
+ *
+ * @example In-process, with an injected clock
+ * ```ts ignore
+ * import { createGateway } from "@agentworlds/sdk/gateway";
+ * let now = Date.now();
+ * const gateway = await createGateway({ dataDir: "/tmp/gw", clock: () => now });
+ * const health = await (await gateway.app.request("/health")).json();
+ * now += 90_001; // leases granted before this instant have run out
+ * await gateway.stop();
+ * ```
+ */
+export async function createGateway(options: GatewayOptions = {}): Promise<Gateway> {
+  const clock = options.clock ?? Date.now;
+  const log = options.log ?? console.warn;
+  const dataDir = options.dataDir ?? "./data";
+  await Deno.mkdir(dataDir, { recursive: true });
+  const identity = options.identity ?? await loadOrCreateIdentity(dataDir, "gateway");
+  const registry = new Registry({
+    ttlMs: options.staleTtlMs ?? DEFAULT_TTL_MS,
+    maxAgents: options.maxAgents ?? DEFAULT_MAX_AGENTS,
+  });
+  const snapshotPath = `${dataDir.replace(/\/+$/, "") || "."}/registry.json`;
+  const snapshots = new SnapshotWriter(snapshotPath, registry, clock, log);
+  const webhooks = options.webhookUrl
+    ? new WebhookDispatcher({
+      url: options.webhookUrl,
+      secret: options.webhookSecret,
+      clock,
+      fetch: options.fetch,
+      log,
+    })
+    : undefined;
+  const announceDelay = options.announceSnapshotDelayMs ?? 250;
+
+  let restoring = true;
+  registry.subscribe((event) => {
+    const { record } = event;
+    if (event.type === "granted" || event.type === "announced") {
+      snapshots.saveSoon(announceDelay);
+    }
+    if (!webhooks || record.worldId === undefined) return;
+    if (event.type === "granted" && !restoring) {
+      webhooks.enqueue({
+        event: "world.announced",
+        agentId: record.agentId,
+        worldId: record.worldId,
+        ts: event.at,
+      });
+    } else if (event.type === "expired") {
+      webhooks.enqueue({
+        event: "world.expired",
+        agentId: record.agentId,
+        worldId: record.worldId,
+        ts: event.at,
+      });
+    }
+  });
+  const loaded = await loadSnapshot(snapshotPath, registry, clock(), log);
+  restoring = false;
+
+  let publicAuthority = options.publicUrl ? new URL(options.publicUrl).host : undefined;
+  const openapiUrl = new URL("../openapi.yaml", import.meta.url);
+  let openapiText: Promise<string> | undefined;
+  const app = createHttpApp({
+    registry,
+    identity,
+    clock,
+    startedAt: clock(),
+    get publicAuthority() {
+      return publicAuthority;
+    },
+    subscribers: () => 0,
+    openapi: () =>
+      openapiText ??= openapiUrl.protocol === "file:"
+        ? Deno.readTextFile(openapiUrl)
+        : fetch(openapiUrl).then((r) => r.text()),
+  });
+
+  let server: Deno.HttpServer | undefined;
+  let snapshotTimer: ReturnType<typeof setInterval> | undefined;
+  let sweepTimer: ReturnType<typeof setTimeout> | undefined;
+  let stopped = false;
+
+  const sweep = () => {
+    registry.sweep(clock());
+  };
+  const scheduleSweep = () => {
+    if (stopped) return;
+    const next = registry.nextDeadline();
+    const wait = next === undefined ? MAX_SWEEP_SLEEP_MS : next - clock() + 1;
+    sweepTimer = setTimeout(() => {
+      try {
+        sweep();
+      } catch (error) {
+        log(`sweep failed: ${(error as Error).message}`);
+      }
+      scheduleSweep();
+    }, Math.min(MAX_SWEEP_SLEEP_MS, Math.max(10, wait)));
+  };
+
+  return {
+    app,
+    handler: (request) => app.fetch(request),
+    registry,
+    identity,
+    loaded,
+    webhooks,
+    snapshots,
+    sweep,
+    async start() {
+      if (server) throw new Error("gateway already started");
+      const listening = Promise.withResolvers<Deno.NetAddr>();
+      server = Deno.serve({
+        port: options.port ?? 8100,
+        hostname: options.hostname ?? "0.0.0.0",
+        onListen: (addr) => listening.resolve(addr as Deno.NetAddr),
+      }, app.fetch);
+      const addr = await listening.promise;
+      const host = addr.hostname === "0.0.0.0" || addr.hostname === "::"
+        ? "127.0.0.1"
+        : addr.hostname;
+      const url = `http://${host.includes(":") ? `[${host}]` : host}:${addr.port}`;
+      publicAuthority ??= new URL(options.publicUrl ?? url).host;
+      snapshotTimer = setInterval(() => {
+        snapshots.saveIfChanged().catch(() => {});
+      }, options.snapshotIntervalMs ?? 30_000);
+      scheduleSweep();
+      return { port: addr.port, hostname: addr.hostname, url };
+    },
+    async stop() {
+      stopped = true;
+      clearInterval(snapshotTimer);
+      clearTimeout(sweepTimer);
+      if (server) await server.shutdown();
+      await snapshots.flush().catch(() => {});
+      if (webhooks) {
+        webhooks.close();
+        await webhooks.drain();
+      }
+    },
+  };
+}

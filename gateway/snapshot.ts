@@ -1,0 +1,216 @@
+/**
+ * The registry's JSON snapshot: `DATA_DIR/registry.json`, written atomically
+ * (temp file, fsync, rename, fsync of the directory) and in chunks, so a
+ * 100,000-world registry never stalls the event loop for long. Loading never
+ * crashes on bad data: a corrupt or unreadable file is moved aside and the
+ * gateway starts empty.
+ *
+ * @module
+ */
+import type { Endpoint } from "../protocol/mod.ts";
+import { isValidWorldId } from "../protocol/mod.ts";
+import type { LeaseRecord, Registry, Tombstone } from "./registry.ts";
+
+/** The snapshot file's format marker and version. */
+export const SNAPSHOT_FORMAT = "agentworlds-registry";
+/** The snapshot schema version. */
+export const SNAPSHOT_VERSION = 1;
+
+const RECORDS_PER_CHUNK = 2000;
+const encoder = new TextEncoder();
+
+/** What a load found. */
+export interface LoadResult {
+  /** Live records restored. */
+  restored: number;
+  /** Records in the file whose lease had run out. */
+  expired: number;
+  /** Records skipped as malformed. */
+  skipped: number;
+  /** Where a corrupt or unreadable file was moved, if it was. */
+  movedAside?: string;
+}
+
+function serializeRecord(record: LeaseRecord): string {
+  return JSON.stringify({
+    agentId: record.agentId,
+    publicKey: record.publicKey,
+    alias: record.alias,
+    version: record.version,
+    endpoints: record.endpoints,
+    capabilities: record.capabilities,
+    worldId: record.worldId,
+    grantedAt: record.grantedAt,
+    lastSeen: record.lastSeen,
+    lastAnnounceTs: record.lastAnnounceTs,
+    lastHeartbeatTs: record.lastHeartbeatTs,
+  });
+}
+
+async function writeAll(file: Deno.FsFile, text: string): Promise<void> {
+  const bytes = encoder.encode(text);
+  let written = 0;
+  while (written < bytes.length) written += await file.write(bytes.subarray(written));
+}
+
+/**
+ * Writes the registry to `path` atomically. Records are serialized a chunk
+ * at a time with an asynchronous write between chunks, so other work runs
+ * while a large registry is written.
+ */
+export async function writeSnapshot(path: string, registry: Registry, now: number): Promise<void> {
+  const records = registry.records();
+  const tombstones = registry.tombstones();
+  const temp = `${path}.tmp`;
+  const file = await Deno.open(temp, { write: true, create: true, truncate: true, mode: 0o600 });
+  try {
+    await writeAll(
+      file,
+      `{"format":"${SNAPSHOT_FORMAT}","version":${SNAPSHOT_VERSION},"savedAt":${now},"records":[`,
+    );
+    for (let i = 0; i < records.length; i += RECORDS_PER_CHUNK) {
+      const chunk = records.slice(i, i + RECORDS_PER_CHUNK).map(serializeRecord).join(",\n");
+      await writeAll(file, (i === 0 ? "\n" : ",\n") + chunk);
+    }
+    await writeAll(file, `\n],"tombstones":${JSON.stringify(tombstones)}}\n`);
+    await file.sync();
+  } finally {
+    file.close();
+  }
+  await Deno.rename(temp, path);
+  await syncDirectory(path);
+}
+
+async function syncDirectory(path: string): Promise<void> {
+  const dir = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) || "/" : ".";
+  try {
+    const handle = await Deno.open(dir, { read: true });
+    try {
+      await handle.sync();
+    } finally {
+      handle.close();
+    }
+  } catch {
+    // Not every platform can fsync a directory; the rename is still atomic.
+  }
+}
+
+function isEndpoint(value: unknown): value is Endpoint {
+  const e = value as Endpoint;
+  return typeof e === "object" && e !== null && typeof e.address === "string" &&
+    Number.isInteger(e.port);
+}
+
+function isTimestamp(value: unknown): value is number {
+  return typeof value === "number" && Number.isSafeInteger(value);
+}
+
+function parseRecord(value: unknown): LeaseRecord | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const r = value as Record<string, unknown>;
+  if (
+    typeof r.agentId !== "string" || typeof r.publicKey !== "string" ||
+    typeof r.alias !== "string" || !Array.isArray(r.endpoints) || !r.endpoints.every(isEndpoint) ||
+    !Array.isArray(r.capabilities) || !r.capabilities.every((c) => typeof c === "string") ||
+    !isTimestamp(r.grantedAt) || !isTimestamp(r.lastSeen) || !isTimestamp(r.lastAnnounceTs) ||
+    !isTimestamp(r.lastHeartbeatTs) ||
+    (r.version !== undefined && typeof r.version !== "string") ||
+    (r.worldId !== undefined && !isValidWorldId(r.worldId))
+  ) return undefined;
+  return {
+    agentId: r.agentId,
+    publicKey: r.publicKey,
+    alias: r.alias,
+    version: r.version as string | undefined,
+    endpoints: r.endpoints,
+    capabilities: r.capabilities as string[],
+    worldId: r.worldId as string | undefined,
+    grantedAt: r.grantedAt,
+    lastSeen: r.lastSeen,
+    lastAnnounceTs: r.lastAnnounceTs,
+    lastHeartbeatTs: r.lastHeartbeatTs,
+  };
+}
+
+function parseTombstone(value: unknown): Tombstone | undefined {
+  const t = value as Record<string, unknown>;
+  if (
+    typeof t !== "object" || t === null || typeof t.agentId !== "string" ||
+    !isTimestamp(t.lastAnnounceTs) || !isTimestamp(t.lastHeartbeatTs)
+  ) return undefined;
+  return {
+    agentId: t.agentId,
+    lastAnnounceTs: t.lastAnnounceTs,
+    lastHeartbeatTs: t.lastHeartbeatTs,
+  };
+}
+
+/**
+ * Loads a snapshot into the registry. Records whose lease ran out while the
+ * gateway was down are not restored (the registry emits `expired` for them
+ * and keeps their replay floors). A file that cannot be read or parsed is
+ * renamed to `<path>.corrupt-<time>` and the registry stays empty.
+ */
+export async function loadSnapshot(
+  path: string,
+  registry: Registry,
+  now: number,
+  log: (message: string) => void = console.warn,
+): Promise<LoadResult> {
+  const result: LoadResult = { restored: 0, expired: 0, skipped: 0 };
+  let data: unknown;
+  try {
+    data = JSON.parse(await Deno.readTextFile(path));
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return result;
+    return await moveAside(path, (error as Error).message, result, log);
+  }
+  const snapshot = data as {
+    format?: unknown;
+    version?: unknown;
+    records?: unknown;
+    tombstones?: unknown;
+  };
+  if (
+    typeof data !== "object" || data === null || snapshot.format !== SNAPSHOT_FORMAT ||
+    snapshot.version !== SNAPSHOT_VERSION || !Array.isArray(snapshot.records)
+  ) {
+    return await moveAside(path, "not a registry snapshot", result, log);
+  }
+  for (const item of Array.isArray(snapshot.tombstones) ? snapshot.tombstones : []) {
+    const tombstone = parseTombstone(item);
+    if (tombstone) registry.restoreTombstone(tombstone, now);
+  }
+  for (const item of snapshot.records) {
+    const record = parseRecord(item);
+    if (!record) {
+      result.skipped++;
+      continue;
+    }
+    if (registry.restore(record, now)) result.restored++;
+    else result.expired++;
+  }
+  if (result.skipped > 0) log(`snapshot ${path}: skipped ${result.skipped} malformed records`);
+  return result;
+}
+
+async function moveAside(
+  path: string,
+  why: string,
+  result: LoadResult,
+  log: (message: string) => void,
+): Promise<LoadResult> {
+  const aside = `${path}.corrupt-${new Date().toISOString().replace(/[:.]/g, "-")}`;
+  try {
+    await Deno.rename(path, aside);
+    result.movedAside = aside;
+    log(`snapshot ${path} is unusable (${why}); moved it to ${aside} and starting empty`);
+  } catch (error) {
+    log(
+      `snapshot ${path} is unusable (${why}) and could not be moved aside: ${
+        (error as Error).message
+      }`,
+    );
+  }
+  return result;
+}

@@ -1,0 +1,105 @@
+/**
+ * Real-process harness: runs `deno task gateway` (the command the task
+ * names, so a SIGKILL reaches the gateway itself) and reads its output.
+ *
+ * @module
+ */
+import denoJson from "../deno.json" with { type: "json" };
+
+const root = new URL("../", import.meta.url).pathname;
+
+/** The argv of a `deno.json` task, with `deno` replaced by this Deno. */
+export function taskArgs(task: keyof typeof denoJson.tasks): string[] {
+  const [command, ...args] = denoJson.tasks[task].split(/\s+/);
+  if (command !== "deno") throw new Error(`task ${task} does not start with deno`);
+  return args;
+}
+
+export interface Spawned {
+  process: Deno.ChildProcess;
+  /** Base URL parsed from the "listening on" line. */
+  url: string;
+  output: () => string;
+  kill(signal: Deno.Signal): Promise<Deno.CommandStatus>;
+  status: Promise<Deno.CommandStatus>;
+}
+
+/**
+ * Spawns a task and resolves once it printed a line with a URL containing
+ * "listening on"; rejects with its output if it exits first.
+ */
+export async function spawnTask(
+  task: keyof typeof denoJson.tasks,
+  env: Record<string, string>,
+  timeoutMs = 15_000,
+): Promise<Spawned> {
+  const process = new Deno.Command(Deno.execPath(), {
+    args: taskArgs(task),
+    cwd: root,
+    env: { NO_COLOR: "1", ...env },
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  let output = "";
+  const listening = Promise.withResolvers<string>();
+  const pump = async (stream: ReadableStream<Uint8Array>) => {
+    for await (const text of stream.pipeThrough(new TextDecoderStream())) {
+      output += text;
+      const match = output.match(/listening on (http:\/\/[^\s)]+)/);
+      if (match) listening.resolve(match[1]);
+    }
+  };
+  const pumps = Promise.all([pump(process.stdout), pump(process.stderr)]);
+  const status = process.status.then(async (s) => {
+    await pumps;
+    listening.reject(new Error(`${task} exited with ${s.code} before listening:\n${output}`));
+    return s;
+  });
+  const timer = setTimeout(
+    () => listening.reject(new Error(`${task} did not listen in ${timeoutMs} ms:\n${output}`)),
+    timeoutMs,
+  );
+  try {
+    const url = await listening.promise;
+    return {
+      process,
+      url,
+      output: () => output,
+      status,
+      async kill(signal) {
+        try {
+          process.kill(signal);
+        } catch {
+          // already exited
+        }
+        return await status;
+      },
+    };
+  } catch (error) {
+    try {
+      process.kill("SIGKILL");
+    } catch {
+      // already exited
+    }
+    await status;
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Runs a task to completion (for startup failures) and returns its exit code and output. */
+export async function runTask(
+  task: keyof typeof denoJson.tasks,
+  env: Record<string, string>,
+): Promise<{ code: number; output: string }> {
+  const result = await new Deno.Command(Deno.execPath(), {
+    args: taskArgs(task),
+    cwd: root,
+    env: { NO_COLOR: "1", ...env },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+  return { code: result.code, output: decode(result.stdout) + decode(result.stderr) };
+}

@@ -1,0 +1,53 @@
+import { ConfigError, configFromEnv, GATEWAY_ENV_VARS } from "../gateway/mod.ts";
+import { assertEquals, assertThrows } from "./assert.ts";
+
+const from = (env: Record<string, string>) => (name: string) => env[name];
+
+Deno.test("an empty environment gives the documented defaults", () => {
+  assertEquals(configFromEnv(from({})), {
+    port: 8100,
+    hostname: "0.0.0.0",
+    dataDir: "./data",
+    staleTtlMs: 90_000,
+    snapshotIntervalMs: 30_000,
+    webhookUrl: undefined,
+    webhookSecret: undefined,
+    maxAgents: 100_000,
+    publicUrl: undefined,
+  });
+});
+
+Deno.test("small TTL and snapshot intervals are accepted", () => {
+  const options = configFromEnv(from({ STALE_TTL_MS: "2000", SNAPSHOT_INTERVAL_MS: "500" }));
+  assertEquals([options.staleTtlMs, options.snapshotIntervalMs], [2000, 500]);
+});
+
+Deno.test("every malformed value is refused with the variable's name", () => {
+  const cases: [string, string][] = [
+    ["STALE_TTL_MS", "abc"],
+    ["STALE_TTL_MS", "0"],
+    ["HTTP_PORT", "70000"],
+    ["HTTP_PORT", "80a"],
+    ["SNAPSHOT_INTERVAL_MS", "1e3"],
+    ["MAX_AGENTS", "0"],
+    ["WEBHOOK_URL", "ftp://example.com"],
+    ["PUBLIC_URL", "example.com"],
+    ["LISTEN_ADDR", "bad host!"],
+  ];
+  for (const [name, value] of cases) {
+    const error = assertThrows(
+      () => configFromEnv(from({ [name]: value })),
+      new RegExp(`^${name} `),
+    );
+    assertEquals(error instanceof ConfigError, true);
+  }
+});
+
+Deno.test("the documented variables are exactly the ones read", () => {
+  const read = new Set<string>();
+  configFromEnv((name) => {
+    read.add(name);
+    return undefined;
+  });
+  assertEquals([...read].sort(), GATEWAY_ENV_VARS.map((v) => v.name).sort());
+});
