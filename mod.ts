@@ -12,3 +12,4 @@
  * @module
  */
 export * from "./protocol/mod.ts";
+export * from "./sdk/mod.ts";

@@ -1,0 +1,452 @@
+/**
+ * The gateway client: how a world registers with AgentWorlds gateways and
+ * keeps its leases alive.
+ *
+ * {@linkcode announceToGateway} sends one signed announce,
+ * {@linkcode sendHeartbeat} one signed heartbeat, and
+ * {@linkcode startGatewayAnnounce} runs both on a schedule against every
+ * gateway, re-announcing to a gateway that has forgotten the world.
+ *
+ * @example
+ * ```ts ignore
+ * import { generateIdentity, startGatewayAnnounce } from "@agentworlds/sdk";
+ * const identity = await generateIdentity();
+ * const gateway = startGatewayAnnounce({
+ *   identity,
+ *   gatewayUrls: "http://127.0.0.1:8100",
+ *   alias: "Pixel City",
+ *   endpoints: [{ address: "203.0.113.7", port: 8099, transport: "tcp" }],
+ *   capabilities: ["world:pixel-city"],
+ * });
+ * await gateway.ready;
+ * // …later
+ * await gateway.stop();
+ * ```
+ *
+ * @module
+ */
+import {
+  type AnnounceFields,
+  createAnnounce,
+  createHeartbeat,
+  type Endpoint,
+  type Identity,
+  signHttpRequest,
+} from "../protocol/mod.ts";
+import {
+  errorMessage,
+  joinUrl,
+  logError,
+  parseHttpUrl,
+  parseJsonText,
+  postJson,
+  safeReporter,
+} from "./_http.ts";
+import { repeat } from "./_repeat.ts";
+import { isRecord, positiveMs } from "./_validate.ts";
+import {
+  ANNOUNCE_TIMEOUT_MS,
+  DEFAULT_ANNOUNCE_INTERVAL_MS,
+  DEFAULT_HEARTBEAT_INTERVAL_MS,
+  DEFAULT_JITTER_RATIO,
+  HEARTBEAT_TIMEOUT_MS,
+} from "./defaults.ts";
+
+/** The gateway's announce route; signed as is, whatever path prefix the gateway URL has. */
+const ANNOUNCE_PATH = "/peer/announce";
+/** The gateway's heartbeat route. */
+const HEARTBEAT_PATH = "/peer/heartbeat";
+
+/** A live peer, as a gateway lists it in its answer to an announce. */
+export interface GatewayPeer {
+  /** The peer's agent id. */
+  agentId: string;
+  /** Base64 of the peer's raw 32-byte Ed25519 key. */
+  publicKey: string;
+  /** The peer's display name. */
+  alias: string;
+  /** Where the peer is reached. */
+  endpoints: Endpoint[];
+  /** The peer's capabilities, e.g. `world:<worldId>`. */
+  capabilities: string[];
+  /** When the gateway last heard from the peer, in ms since the epoch. */
+  lastSeen: number;
+}
+
+/** What a gateway answered to an announce. */
+export interface AnnounceResult {
+  /** Whether the gateway accepted the announce (a 2xx with `ok` not false). */
+  ok: boolean;
+  /** The HTTP status; 0 when no answer came (network failure, timeout, abort). */
+  status: number;
+  /** The live peers the gateway listed; empty unless `ok`. */
+  peers: GatewayPeer[];
+  /** Why the announce failed: the gateway's `error`, or what went wrong on the way. */
+  error?: string;
+}
+
+/** Options of {@linkcode announceToGateway}: what to announce, and how. */
+export interface AnnounceOptions extends AnnounceFields {
+  /** The world's identity; it signs the body and the request. */
+  identity: Identity;
+  /** The `fetch` to call. Default: the global `fetch`. */
+  fetch?: typeof fetch;
+  /** The clock that stamps the announce, in ms since the epoch. Default: `Date.now`. */
+  clock?: () => number;
+  /** How long to wait for the answer, in ms. Default: `ANNOUNCE_TIMEOUT_MS` (10000). */
+  timeoutMs?: number;
+  /** Aborts the request early; the result then has status 0. Default: none. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Announces a world to one gateway: POSTs a signed announce (body signature
+ * under `ANNOUNCE`, plus request-signature headers over the exact body text)
+ * to `<gatewayUrl>/peer/announce`.
+ *
+ * `gatewayUrl` may end in a slash or carry a path prefix
+ * (`https://example.org/gw/`); the request signature always covers the
+ * gateway's own route, `/peer/announce`, and the URL's `host`.
+ *
+ * It never rejects for a failed announce: a gateway's refusal comes back as
+ * `{ ok: false, status, error }`, and a network failure, timeout or abort as
+ * `{ ok: false, status: 0, error }`.
+ *
+ * @example
+ * ```ts ignore
+ * import { announceToGateway, generateIdentity } from "@agentworlds/sdk";
+ * const identity = await generateIdentity();
+ * const result = await announceToGateway("http://127.0.0.1:8100", {
+ *   identity,
+ *   alias: "Pixel City",
+ *   endpoints: [{ address: "203.0.113.7", port: 8099, transport: "tcp" }],
+ *   capabilities: ["world:pixel-city"],
+ * });
+ * if (result.ok) console.log(`${result.peers.length} peers online`);
+ * else console.error(result.status, result.error);
+ * ```
+ *
+ * @param gatewayUrl The gateway's base URL, http or https.
+ * @param options The identity, the announced fields and transport options.
+ * @throws {TypeError} When `gatewayUrl` is not an http(s) URL.
+ */
+export async function announceToGateway(
+  gatewayUrl: string,
+  options: AnnounceOptions,
+): Promise<AnnounceResult> {
+  const url = joinUrl(gatewayUrl, ANNOUNCE_PATH);
+  const { identity, alias, version, endpoints, capabilities } = options;
+  const clock = options.clock ?? Date.now;
+  const body = await createAnnounce(identity, { alias, version, endpoints, capabilities }, clock());
+  const bodyText = JSON.stringify(body);
+  const headers = await signHttpRequest(identity, "POST", url.host, ANNOUNCE_PATH, bodyText, {
+    clock,
+  });
+  const outcome = await postJson(
+    options.fetch ?? fetch,
+    url,
+    bodyText,
+    headers,
+    options.timeoutMs ?? ANNOUNCE_TIMEOUT_MS,
+    options.signal,
+  );
+  if (outcome.status === 0) {
+    return { ok: false, status: 0, peers: [], error: outcome.error };
+  }
+  const answer = parseJsonText(outcome.text);
+  const record = isRecord(answer) ? answer : {};
+  const ok = outcome.status >= 200 && outcome.status < 300 && record.ok !== false;
+  if (!ok) {
+    const error = typeof record.error === "string" ? record.error : `HTTP ${outcome.status}`;
+    return { ok: false, status: outcome.status, peers: [], error };
+  }
+  const peers = Array.isArray(record.peers)
+    ? record.peers.filter((peer): peer is GatewayPeer =>
+      isRecord(peer) && typeof peer.agentId === "string"
+    )
+    : [];
+  return { ok: true, status: outcome.status, peers };
+}
+
+/** Options of {@linkcode sendHeartbeat}. */
+export interface HeartbeatOptions {
+  /** The `fetch` to call. Default: the global `fetch`. */
+  fetch?: typeof fetch;
+  /**
+   * The clock that stamps the heartbeat, in ms since the epoch. Default:
+   * `Date.now`. Stamps still increase when it steps back.
+   */
+  clock?: () => number;
+  /** How long to wait for the answer, in ms. Default: `HEARTBEAT_TIMEOUT_MS` (5000). */
+  timeoutMs?: number;
+  /** Aborts the request early. Default: none. */
+  signal?: AbortSignal;
+  /**
+   * Told about answers that keep the lease but deserve a log line: no answer
+   * (network failure, timeout) or a status other than 200, 403 and 404.
+   * Default: nothing is reported.
+   */
+  onError?: (error: Error) => void;
+}
+
+// The last heartbeat stamp per identity, so stamps strictly increase even
+// when the wall clock steps back (the gateway answers 409 to a stale one).
+const lastHeartbeatTs = new WeakMap<Identity, number>();
+
+function nextHeartbeatTs(identity: Identity, now: number): number {
+  const last = lastHeartbeatTs.get(identity) ?? 0;
+  const ts = Math.max(Math.floor(now), last + 1);
+  lastHeartbeatTs.set(identity, ts);
+  return ts;
+}
+
+/**
+ * Sends one signed heartbeat (`{agentId, ts, signature}`, signed under
+ * `"aw:hb:"`) to `<gatewayUrl>/peer/heartbeat`. `ts` strictly increases per
+ * identity, even when the clock steps back.
+ *
+ * Resolves `false` when the gateway answers 404 (it does not know the lease,
+ * or it expired) or 403 (it rejected the signature): the caller must
+ * announce again. Resolves `true` on 200, and also when no answer comes or
+ * the gateway answers anything else: those keep the lease as it is, and are
+ * passed to `options.onError` instead.
+ *
+ * @example
+ * ```ts ignore
+ * import { announceToGateway, generateIdentity, sendHeartbeat } from "@agentworlds/sdk";
+ * const identity = await generateIdentity();
+ * const gatewayUrl = "http://127.0.0.1:8100";
+ * if (!await sendHeartbeat(gatewayUrl, identity)) {
+ *   await announceToGateway(gatewayUrl, { identity, alias: "A", endpoints: [], capabilities: [] });
+ * }
+ * ```
+ *
+ * @param gatewayUrl The gateway's base URL, http or https.
+ * @param identity The world's identity.
+ * @param options Transport options and the error reporter.
+ * @throws {TypeError} When `gatewayUrl` is not an http(s) URL.
+ */
+export async function sendHeartbeat(
+  gatewayUrl: string,
+  identity: Identity,
+  options: HeartbeatOptions = {},
+): Promise<boolean> {
+  const url = joinUrl(gatewayUrl, HEARTBEAT_PATH);
+  const heartbeat = await createHeartbeat(
+    identity,
+    nextHeartbeatTs(identity, (options.clock ?? Date.now)()),
+  );
+  const outcome = await postJson(
+    options.fetch ?? fetch,
+    url,
+    JSON.stringify(heartbeat),
+    {},
+    options.timeoutMs ?? HEARTBEAT_TIMEOUT_MS,
+    options.signal,
+  );
+  if (outcome.status === 404 || outcome.status === 403) return false;
+  if (outcome.status !== 200) {
+    const why = outcome.status === 0
+      ? outcome.error
+      : `HTTP ${outcome.status} ${errorField(outcome.text)}`.trim();
+    options.onError?.(new Error(`heartbeat to ${gatewayUrl} failed: ${why}`));
+  }
+  return true;
+}
+
+/**
+ * Splits gateway URLs given as one string (comma-separated), a list, or a
+ * list of comma-separated strings: trims each, drops empty ones and
+ * duplicates (trailing slashes ignored), and checks each is http(s).
+ *
+ * @example
+ * ```ts
+ * import { parseGatewayUrls } from "@agentworlds/sdk";
+ * parseGatewayUrls(" http://a:8100/, ,http://b:8100,http://a:8100");
+ * // ["http://a:8100", "http://b:8100"]
+ * ```
+ *
+ * @throws {TypeError} When an entry is not an http(s) URL.
+ */
+export function parseGatewayUrls(value: string | readonly string[] | undefined): string[] {
+  const entries = typeof value === "string" ? [value] : [...(value ?? [])];
+  const urls = new Set<string>();
+  for (const entry of entries.flatMap((item) => item.split(","))) {
+    const trimmed = entry.trim();
+    if (trimmed === "") continue;
+    const url = parseHttpUrl(trimmed, "gateway URL");
+    urls.add(url.origin + url.pathname.replace(/\/+$/, ""));
+  }
+  return [...urls];
+}
+
+/** Options of {@linkcode startGatewayAnnounce}. */
+export interface GatewayAnnounceOptions extends AnnounceFields {
+  /** The world's identity. */
+  identity: Identity;
+  /** Gateway base URLs: one string (comma-separated) or a list; see {@linkcode parseGatewayUrls}. */
+  gatewayUrls: string | readonly string[];
+  /** Pause between announces to a gateway, in ms. Default: `DEFAULT_ANNOUNCE_INTERVAL_MS` (600000). */
+  announceIntervalMs?: number;
+  /** Pause between heartbeats to a gateway, in ms. Default: `DEFAULT_HEARTBEAT_INTERVAL_MS` (30000). */
+  heartbeatIntervalMs?: number;
+  /** Each pause is moved by up to this share of it, at random. Default: `DEFAULT_JITTER_RATIO` (0.1). */
+  jitterRatio?: number;
+  /** Told about failed announces and heartbeats; never about anything after `stop()`. Default: logs to stderr. */
+  onError?: (error: Error) => void;
+  /** Told every gateway answer to an announce. Default: none. */
+  onAnnounce?: (gatewayUrl: string, result: AnnounceResult) => void;
+  /** The `fetch` to call. Default: the global `fetch`. */
+  fetch?: typeof fetch;
+  /** The clock that stamps announces and heartbeats. Default: `Date.now`. */
+  clock?: () => number;
+  /** Random numbers in [0, 1) for the jitter. Default: `Math.random`. */
+  random?: () => number;
+  /** Request timeouts in ms. Default: `ANNOUNCE_TIMEOUT_MS` and `HEARTBEAT_TIMEOUT_MS`. */
+  timeouts?: { announceMs?: number; heartbeatMs?: number };
+}
+
+/** A running announce-and-heartbeat schedule; see {@linkcode startGatewayAnnounce}. */
+export interface GatewayAnnounceHandle {
+  /** The gateways it talks to, parsed and deduplicated. */
+  readonly gatewayUrls: readonly string[];
+  /**
+   * The answers to the first announce to each gateway, in `gatewayUrls`
+   * order, once all came (or failed). Never rejects.
+   */
+  readonly ready: Promise<AnnounceResult[]>;
+  /** Ends the schedule: clears every timer and aborts requests in flight. Resolves once they settled. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Keeps a world registered with every gateway: announces to each at once,
+ * then again every `announceIntervalMs`, and heartbeats each every
+ * `heartbeatIntervalMs`. When a gateway answers a heartbeat with 404 or 403,
+ * it is announced to again at once (only that gateway).
+ *
+ * Each gateway has one self-rescheduling timer: the next tick is planned
+ * only after the previous one finished, so at most one request per gateway
+ * is in flight and slow gateways never make ticks pile up. Pauses are
+ * jittered by ±`jitterRatio`. Errors go to `onError`; nothing is ever thrown
+ * into a timer.
+ *
+ * @example
+ * ```ts ignore
+ * import { generateIdentity, startGatewayAnnounce } from "@agentworlds/sdk";
+ * const identity = await generateIdentity();
+ * const gateway = startGatewayAnnounce({
+ *   identity,
+ *   gatewayUrls: "http://gw-1.example:8100,http://gw-2.example:8100",
+ *   alias: "Pixel City",
+ *   endpoints: [{ address: "203.0.113.7", port: 8099, transport: "tcp" }],
+ *   capabilities: ["world:pixel-city"],
+ *   onError: (error) => console.warn(error.message),
+ * });
+ * const [first] = await gateway.ready;
+ * console.log(first.ok);
+ * await gateway.stop();
+ * ```
+ *
+ * @throws {TypeError} When no gateway URL is given, one is not http(s), or an interval is not positive.
+ */
+export function startGatewayAnnounce(options: GatewayAnnounceOptions): GatewayAnnounceHandle {
+  const gatewayUrls = parseGatewayUrls(options.gatewayUrls);
+  if (gatewayUrls.length === 0) throw new TypeError("startGatewayAnnounce needs a gateway URL");
+  const announceIntervalMs = positiveMs(
+    options.announceIntervalMs ?? DEFAULT_ANNOUNCE_INTERVAL_MS,
+    "announceIntervalMs",
+  );
+  const heartbeatIntervalMs = positiveMs(
+    options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS,
+    "heartbeatIntervalMs",
+  );
+  const jitterRatio = Math.min(Math.max(options.jitterRatio ?? DEFAULT_JITTER_RATIO, 0), 1);
+  const random = options.random ?? Math.random;
+  const jittered = (intervalMs: number) =>
+    Math.max(0, intervalMs * (1 + (random() * 2 - 1) * jitterRatio));
+  const fields: AnnounceFields = {
+    alias: options.alias,
+    version: options.version,
+    endpoints: options.endpoints,
+    capabilities: options.capabilities,
+  };
+  const stopController = new AbortController();
+  const stopped = () => stopController.signal.aborted;
+  const report = safeReporter(options.onError ?? logError);
+  const reportUnlessStopped = (error: unknown) => {
+    if (!stopped()) report(error);
+  };
+
+  const schedules = gatewayUrls.map((url) => {
+    let resolveFirst!: (result: AnnounceResult) => void;
+    const firstAnnounce = new Promise<AnnounceResult>((resolve) => resolveFirst = resolve);
+    // performance.now() is monotonic: a wall clock stepping back moves no deadline.
+    let announceDueAt = -Infinity;
+
+    const announce = async () => {
+      const result = await announceToGateway(url, {
+        ...fields,
+        identity: options.identity,
+        fetch: options.fetch,
+        clock: options.clock,
+        timeoutMs: options.timeouts?.announceMs,
+        signal: stopController.signal,
+      });
+      announceDueAt = performance.now() + jittered(announceIntervalMs);
+      resolveFirst(result);
+      if (stopped()) return;
+      try {
+        options.onAnnounce?.(url, result);
+      } catch (error) {
+        report(error);
+      }
+      if (!result.ok) report(new Error(`announce to ${url} failed: ${describe(result)}`));
+    };
+
+    const tick = async () => {
+      if (performance.now() >= announceDueAt) return await announce();
+      const leaseKept = await sendHeartbeat(url, options.identity, {
+        fetch: options.fetch,
+        clock: options.clock,
+        timeoutMs: options.timeouts?.heartbeatMs,
+        signal: stopController.signal,
+        onError: reportUnlessStopped,
+      });
+      if (!leaseKept && !stopped()) await announce();
+    };
+
+    const nextDelayMs = () => {
+      const untilAnnounce = Math.max(0, announceDueAt - performance.now());
+      return Math.min(jittered(heartbeatIntervalMs), untilAnnounce);
+    };
+
+    const timer = repeat(nextDelayMs, tick, (error) => {
+      reportUnlessStopped(new Error(`gateway ${url}: ${errorMessage(error)}`));
+    });
+    return { timer, firstAnnounce, resolveFirst };
+  });
+
+  return {
+    gatewayUrls,
+    ready: Promise.all(schedules.map((schedule) => schedule.firstAnnounce)),
+    async stop() {
+      stopController.abort();
+      await Promise.all(schedules.map((schedule) => schedule.timer.stop()));
+      for (const schedule of schedules) {
+        schedule.resolveFirst({ ok: false, status: 0, peers: [], error: "stopped" });
+      }
+    },
+  };
+}
+
+function describe(result: AnnounceResult): string {
+  const status = `HTTP ${result.status}`;
+  if (result.status === 0 || result.error === status) return `${result.error}`;
+  return `${status} ${result.error}`;
+}
+
+function errorField(text: string): string {
+  const answer = parseJsonText(text);
+  return isRecord(answer) && typeof answer.error === "string" ? answer.error : "";
+}

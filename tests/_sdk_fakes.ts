@@ -1,0 +1,133 @@
+/**
+ * Fakes for the SDK tests: a recording HTTP server on 127.0.0.1 that plays a
+ * gateway or a member's endpoint, and small waiting helpers.
+ *
+ * @module
+ */
+
+/** One request the recorder received. */
+export interface RecordedCall {
+  method: string;
+  path: string;
+  headers: Headers;
+  bodyText: string;
+  json: unknown;
+}
+
+/** What the recorder answers: a status and a JSON body, after an optional delay. */
+export interface FakeAnswer {
+  status?: number;
+  body?: unknown;
+  delayMs?: number;
+}
+
+export type Responder = (call: RecordedCall) => FakeAnswer | undefined;
+
+export interface Recorder {
+  /** `http://127.0.0.1:<port>` */
+  url: string;
+  port: number;
+  calls: RecordedCall[];
+  /** The calls to one path. */
+  callsTo(path: string): RecordedCall[];
+  /** The most requests that were being answered at once. */
+  maxInFlight(): number;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a server on 127.0.0.1 (a free port) that records every request and
+ * answers what `respond` says (default: 200 `{ok: true, peers: []}`).
+ */
+export function startRecorder(respond: Responder = () => undefined): Recorder {
+  const calls: RecordedCall[] = [];
+  const delays = new Set<{ timer: ReturnType<typeof setTimeout>; resolve: () => void }>();
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    async (request) => {
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      try {
+        const bodyText = await request.text();
+        let json: unknown;
+        try {
+          json = JSON.parse(bodyText);
+        } catch {
+          json = undefined;
+        }
+        const call: RecordedCall = {
+          method: request.method,
+          path: new URL(request.url).pathname,
+          headers: request.headers,
+          bodyText,
+          json,
+        };
+        calls.push(call);
+        const answer = respond(call) ?? {};
+        if (answer.delayMs) {
+          await new Promise<void>((resolve) => {
+            const delay = {
+              timer: setTimeout(() => {
+                delays.delete(delay);
+                resolve();
+              }, answer.delayMs),
+              resolve,
+            };
+            delays.add(delay);
+          });
+        }
+        return Response.json(answer.body ?? { ok: true, peers: [] }, {
+          status: answer.status ?? 200,
+        });
+      } finally {
+        inFlight--;
+      }
+    },
+  );
+  const port = server.addr.port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    calls,
+    callsTo: (path) => calls.filter((call) => call.path === path),
+    maxInFlight: () => maxInFlight,
+    async close() {
+      for (const delay of delays) {
+        clearTimeout(delay.timer);
+        delay.resolve();
+      }
+      delays.clear();
+      await server.shutdown();
+    },
+  };
+}
+
+/** A URL where nothing listens: a port that was just free. */
+export async function unreachableUrl(): Promise<string> {
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    () => new Response(),
+  );
+  const port = server.addr.port;
+  await server.shutdown();
+  return `http://127.0.0.1:${port}`;
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Polls `condition` every 5 ms until it holds; throws after `timeoutMs`. */
+export async function waitFor(
+  condition: () => boolean,
+  what: string,
+  timeoutMs = 5_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(5);
+  }
+}
