@@ -1,0 +1,628 @@
+/**
+ * `createWorldServer`: host an AgentWorld world. Agents join, act and leave
+ * by signed `POST /peer/message`; the world pushes its state to members that
+ * gave an endpoint, forgets members that fall silent, and (when public)
+ * keeps itself registered with AgentWorlds gateways.
+ *
+ * @example
+ * ```ts ignore
+ * import { createWorldServer } from "@agentworlds/sdk";
+ * let clicks = 0;
+ * const world = await createWorldServer(
+ *   { worldId: "clicker", gatewayUrls: "http://127.0.0.1:8100" },
+ *   {
+ *     onJoin: () => ({ manifest: { actions: ["click"] } }),
+ *     onAction: () => ({ ok: true, state: { clicks: ++clicks } }),
+ *     getState: () => ({ clicks }),
+ *   },
+ * );
+ * console.log(`listening on ${world.url} as ${world.identity.agentId}`);
+ * ```
+ *
+ * @module
+ */
+import { type Context, Hono, type MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import {
+  agentIdFromPublicKey,
+  createPeerMessage,
+  HTTP_SIGNATURE_HEADERS,
+  type Identity,
+  loadOrCreateIdentity,
+  MAX_CLOCK_SKEW_MS,
+  MAX_PEER_MESSAGE_BYTES,
+  parseContent,
+  parsePeerMessage,
+  PEER_EVENTS,
+  type PeerMessage,
+  signHttpRequest,
+  signHttpResponse,
+  verifyHttpRequestHeaders,
+  verifyPeerMessage,
+} from "../protocol/mod.ts";
+import { errorMessage, parseJsonText, postJson, safeReporter } from "./_http.ts";
+import { parseJoinContent } from "./_join.ts";
+import { type Member, MemberTable, ReplayGuard } from "./_members.ts";
+import { repeat, type Repeating } from "./_repeat.ts";
+import { isRecord } from "./_validate.ts";
+import {
+  localUrl,
+  type ResolvedWorldConfig,
+  resolveWorldConfig,
+  worldCapabilities,
+} from "./_world_config.ts";
+import { BROADCAST_TIMEOUT_MS, IDLE_SWEEP_INTERVAL_MS, SDK_VERSION } from "./defaults.ts";
+import { type GatewayAnnounceHandle, startGatewayAnnounce } from "./gateway_client.ts";
+
+/** The route peers post messages to; request signatures cover this path. */
+const MESSAGE_PATH = "/peer/message";
+
+/**
+ * A world's HTTP app: the Hono app, as far as callers need it. `fetch`
+ * serves a request; `request` is Hono's in-process helper, so tests reach
+ * the routes without opening a port.
+ */
+export interface WorldApp {
+  /** Answers one request. */
+  fetch(request: Request): Response | Promise<Response>;
+  /** Answers a request built from a path or URL (relative paths get `http://localhost`). */
+  request(input: string | URL | Request, init?: RequestInit): Response | Promise<Response>;
+}
+
+/** How a world is configured. Only `worldId` is required. */
+export interface WorldServerConfig {
+  /** The world's id: 1–64 letters, digits, `.`, `_`, `-`, starting alphanumeric. */
+  worldId: string;
+  /** Display name, announced as the alias. Default: `worldId`. */
+  worldName?: string;
+  /** A theme, announced as the capability `theme:<worldTheme>`. Default: none. */
+  worldTheme?: string;
+  /** Port to listen on; 0 picks a free one. Default: `DEFAULT_WORLD_PORT` (8099). */
+  port?: number;
+  /** Address to listen on. Default: `"0.0.0.0"`. */
+  hostname?: string;
+  /** Address announced to gateways. Default: `hostname`, or `"127.0.0.1"` when that is `0.0.0.0` or `::`. */
+  publicAddr?: string;
+  /** Port announced to gateways. Default: the port actually bound. */
+  publicPort?: number;
+  /** Where the world's identity is kept, as `world-<worldId>.identity.json`. Default: `"./data"`. */
+  dataDir?: string;
+  /** The world's identity, instead of the one kept in `dataDir`. Default: loaded from `dataDir`. */
+  identity?: Identity;
+  /** Gateway base URLs: one string (comma-separated) or a list. Default: none. */
+  gatewayUrls?: string | readonly string[];
+  /**
+   * Whether to announce to `gatewayUrls` and heartbeat them. Default: true
+   * when `gatewayUrls` names a gateway, false otherwise.
+   */
+  isPublic?: boolean;
+  /** The most members at once; further joins get 403. Default: `DEFAULT_WORLD_MAX_AGENTS` (100). */
+  maxAgents?: number;
+  /** A password every `world.join` must carry. Default: none (anyone may join). */
+  password?: string;
+  /** Pause between state broadcasts, in ms. Default: `DEFAULT_BROADCAST_INTERVAL_MS` (5000). */
+  broadcastIntervalMs?: number;
+  /** Pause between announces, in ms. Default: `DEFAULT_ANNOUNCE_INTERVAL_MS` (600000). */
+  announceIntervalMs?: number;
+  /** Pause between heartbeats, in ms. Default: `DEFAULT_HEARTBEAT_INTERVAL_MS` (30000). */
+  heartbeatIntervalMs?: number;
+  /** A member silent this long, in ms, is removed. Default: `DEFAULT_IDLE_TIMEOUT_MS` (300000). */
+  idleTimeoutMs?: number;
+  /** Told about failed broadcasts, announces and heartbeats, and hook errors. Default: logs to stderr. */
+  onError?: (error: Error) => void;
+  /** The clock, in ms since the epoch. Default: `Date.now`. */
+  clock?: () => number;
+  /** The `fetch` broadcasts and gateway requests use. Default: the global `fetch`. */
+  fetch?: typeof fetch;
+}
+
+/** A value, or a promise of it: hooks may be sync or async. */
+export type MaybePromise<T> = T | Promise<T>;
+
+/** What `onJoin` answers: the world's manifest for the agent, and optionally the state. */
+export interface JoinResult {
+  /** What the agent needs to know to act: rules, actions, its starting place… */
+  manifest: unknown;
+  /** The world's state as the agent should see it. */
+  state?: unknown;
+}
+
+/** What `onAction` answers; sent back to the agent as is. */
+export interface ActionResult {
+  /** Whether the world accepted the action. */
+  ok: boolean;
+  /** The world's state after the action. */
+  state?: unknown;
+  /** Why the world refused the action, when `ok` is false. */
+  error?: string;
+  /** Anything else the world wants the agent to know. */
+  [field: string]: unknown;
+}
+
+/** What a world does; every hook is optional. Hooks may be sync or async. */
+export interface WorldHooks {
+  /**
+   * An agent joined (or joined again). `data` is the join content without
+   * `password`. Default: `{ manifest: { worldId, worldName }, state: getState() }`.
+   */
+  onJoin?(agentId: string, data: Record<string, unknown>): MaybePromise<JoinResult>;
+  /** A member acted with `data`, any JSON value. Default: `{ ok: true, state: getState() }`. */
+  onAction?(agentId: string, data: unknown): MaybePromise<ActionResult>;
+  /** A member left, or was removed after `idleTimeoutMs` of silence. Default: nothing. */
+  onLeave?(agentId: string): MaybePromise<void>;
+  /** The world's state, for broadcasts. Default: none (broadcasts carry no `state`). */
+  getState?(): MaybePromise<unknown>;
+}
+
+/** A member of a world, as `GET /peer/peers` lists it. */
+export interface WorldMember {
+  /** The member's agent id. */
+  agentId: string;
+  /** The member's display name (its agent id when it gave none). */
+  alias: string;
+  /** When it joined, in ms since the epoch. */
+  joinedAt: number;
+  /** When the world last heard from it, in ms since the epoch. */
+  lastSeen: number;
+}
+
+/** A running world; see {@linkcode createWorldServer}. */
+export interface WorldServer {
+  /** The Hono app; `app.request(...)` reaches it without the network. */
+  readonly app: WorldApp;
+  /** The world's identity. */
+  readonly identity: Identity;
+  /** The world's id. */
+  readonly worldId: string;
+  /** The port the server is bound to. */
+  readonly port: number;
+  /** A URL that reaches the server from this machine, e.g. `http://127.0.0.1:8099`. */
+  readonly url: string;
+  /** The gateway schedule, when the world is public. */
+  readonly gateway: GatewayAnnounceHandle | undefined;
+  /** The current members. */
+  members(): WorldMember[];
+  /** Sends one state broadcast now, to every member that gave an endpoint. Never rejects. */
+  broadcast(): Promise<void>;
+  /** Stops every timer (broadcasts, idle sweep, gateway schedule) and closes the listener. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a world: listens with `Deno.serve` on `hostname:port`, serves
+ * `GET /peer/ping`, `GET /peer/peers` and `POST /peer/message`, broadcasts
+ * its state every `broadcastIntervalMs` to members that gave an endpoint,
+ * removes members silent for `idleTimeoutMs`, and, when `isPublic`,
+ * announces to and heartbeats every gateway.
+ *
+ * `POST /peer/message` takes a signed peer message; it is accepted when its
+ * body signature verifies, or when the request-signature headers do, and
+ * `from` must be the agent id of `publicKey`. Every answer, errors included,
+ * carries response-signature headers and is JSON. The statuses:
+ *
+ * - 200: `world.join` → `{ok: true, worldId, manifest, state?}`;
+ *   `world.action` → the `onAction` result (`ok` may be false, still 200);
+ *   `world.leave` → `{ok: true}`, also when the sender was not a member.
+ * - 400: not JSON, a bad shape, `content` not JSON, a timestamp more than
+ *   5 minutes off, or an event other than join, action and leave.
+ * - 403: a bad signature, `from` not matching `publicKey`, a wrong
+ *   password, or a full world.
+ * - 409: a timestamp not newer than the sender's last accepted message
+ *   (a replay), or `world.action` from an agent that has not joined.
+ * - 413: a body over `MAX_PEER_MESSAGE_BYTES` (256 KiB).
+ * - 500: a hook threw: `{error: "world hook failed"}`, and the error goes
+ *   to `onError`. A failing `onLeave` is only reported: the member is gone.
+ *
+ * @example
+ * ```ts ignore
+ * import { createWorldServer } from "@agentworlds/sdk";
+ * const world = await createWorldServer({ worldId: "lobby", port: 0, isPublic: false });
+ * const ping = await world.app.request("/peer/ping");
+ * console.log(await ping.json()); // { ok: true, ts: …, agentId: "aw:sha256:…", worldId: "lobby" }
+ * await world.stop();
+ * ```
+ *
+ * @param config The world's configuration; only `worldId` is required.
+ * @param hooks What the world does. Default: a world with no rules.
+ * @throws {TypeError} When an option is invalid (e.g. a bad `worldId`).
+ */
+export async function createWorldServer(
+  config: WorldServerConfig,
+  hooks: WorldHooks = {},
+): Promise<WorldServer> {
+  const options = resolveWorldConfig(config);
+  const identity = config.identity ??
+    await loadOrCreateIdentity(options.dataDir, await identityName(options.worldId));
+  const report = safeReporter(options.onError);
+  const world = new World(options, hooks, identity, report);
+  const app = buildApp(world);
+
+  const server = Deno.serve(
+    { port: options.port, hostname: options.hostname, onListen() {} },
+    app.fetch,
+  );
+  const port = server.addr.port;
+  const timers: Repeating[] = [
+    repeat(() => options.broadcastIntervalMs, () => world.broadcast(), report),
+    repeat(
+      () => Math.min(options.idleTimeoutMs, IDLE_SWEEP_INTERVAL_MS),
+      () => world.sweep(),
+      report,
+    ),
+  ];
+  const gateway = options.isPublic
+    ? startGatewayAnnounce({
+      identity,
+      gatewayUrls: options.gatewayUrls,
+      alias: options.worldName,
+      version: SDK_VERSION,
+      endpoints: [{
+        address: options.publicAddr,
+        port: options.publicPort ?? port,
+        transport: "tcp",
+      }],
+      capabilities: worldCapabilities(options),
+      announceIntervalMs: options.announceIntervalMs,
+      heartbeatIntervalMs: options.heartbeatIntervalMs,
+      onError: report,
+      fetch: options.fetch,
+      clock: options.clock,
+    })
+    : undefined;
+
+  let stopping: Promise<void> | undefined;
+  return {
+    app,
+    identity,
+    worldId: options.worldId,
+    port,
+    url: localUrl(options.hostname, port),
+    gateway,
+    members: () => world.memberList(),
+    broadcast: () => world.broadcast().catch(report),
+    stop() {
+      stopping ??= (async () => {
+        world.abort();
+        await Promise.all([...timers.map((timer) => timer.stop()), gateway?.stop()]);
+        await server.shutdown();
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** A refusal: the status and the `{error}` the sender gets. */
+type Answer = { status: 200 | 400 | 403 | 409 | 500; body: Record<string, unknown> };
+
+const refuse = (status: Answer["status"], error: string): Answer => ({ status, body: { error } });
+
+/** The world's state and decisions, apart from HTTP. */
+class World {
+  readonly members: MemberTable;
+  readonly #replays = new ReplayGuard(MAX_CLOCK_SKEW_MS);
+  readonly #stop = new AbortController();
+
+  constructor(
+    readonly options: ResolvedWorldConfig,
+    readonly hooks: WorldHooks,
+    readonly identity: Identity,
+    readonly report: (error: unknown) => void,
+  ) {
+    this.members = new MemberTable(options.idleTimeoutMs);
+  }
+
+  abort(): void {
+    this.#stop.abort();
+  }
+
+  memberList(): WorldMember[] {
+    return this.members.live(this.options.clock()).map((
+      { agentId, alias, joinedAt, lastSeen },
+    ) => ({
+      agentId,
+      alias,
+      joinedAt,
+      lastSeen,
+    }));
+  }
+
+  /** Removes members whose lease ended, telling `onLeave`; forgets old replay entries. */
+  async sweep(): Promise<void> {
+    const now = this.options.clock();
+    this.#replays.prune(now);
+    for (const member of this.members.takeExpired(now)) await this.#leave(member.agentId);
+  }
+
+  async #leave(agentId: string): Promise<void> {
+    try {
+      await this.hooks.onLeave?.(agentId);
+    } catch (error) {
+      this.report(new Error(`world hook onLeave failed: ${errorMessage(error)}`));
+    }
+  }
+
+  async #state(): Promise<unknown> {
+    return await this.hooks.getState?.();
+  }
+
+  /** Checks a message body and who sent it; the accepted message, or a refusal. */
+  async authenticate(
+    bodyText: string,
+    headers: Headers,
+    authority: string,
+  ): Promise<{ message: PeerMessage; content: unknown } | Answer> {
+    const json = parseJsonText(bodyText);
+    if (json === undefined) return refuse(400, "body is not JSON");
+    const parsed = parsePeerMessage(json);
+    if (!parsed.ok) return refuse(400, parsed.error);
+    const message = parsed.value;
+    const content = parseContent(message.content);
+    if (content === undefined) return refuse(400, "content is not JSON");
+    const now = this.options.clock();
+    if (Math.abs(now - message.timestamp) > MAX_CLOCK_SKEW_MS) {
+      return refuse(400, "timestamp is more than 5 minutes away from the world's clock");
+    }
+    if (!HANDLED_EVENTS.has(message.event)) {
+      return refuse(400, `unsupported event: ${message.event}`);
+    }
+    if (message.from !== await agentIdOf(message.publicKey)) {
+      return refuse(403, "from is not the agent id of publicKey");
+    }
+    if (!await verifyPeerMessage(message)) {
+      const viaHeaders = headers.has(HTTP_SIGNATURE_HEADERS.SIGNATURE)
+        ? await verifyHttpRequestHeaders(
+          headers,
+          "POST",
+          MESSAGE_PATH,
+          authority,
+          bodyText,
+          message.publicKey,
+          { clock: this.options.clock },
+        )
+        : { ok: false, error: "no request signature" };
+      if (!viaHeaders.ok) {
+        return refuse(403, `signature does not verify (${viaHeaders.error})`);
+      }
+    }
+    // Checked and recorded in one step, with no await between: two copies
+    // of one message arriving together cannot both pass.
+    if (!this.#replays.accept(message.from, message.timestamp)) {
+      return refuse(409, "replayed message: timestamp is not newer than the last one accepted");
+    }
+    return { message, content };
+  }
+
+  /** Handles an authenticated message. */
+  async handle(message: PeerMessage, content: unknown): Promise<Answer> {
+    await this.sweep();
+    switch (message.event) {
+      case PEER_EVENTS.JOIN:
+        return await this.#join(message, content);
+      case PEER_EVENTS.ACTION:
+        return await this.#act(message.from, content);
+      default:
+        return await this.#leaveByRequest(message.from);
+    }
+  }
+
+  async #join(message: PeerMessage, content: unknown): Promise<Answer> {
+    const parsed = parseJoinContent(content);
+    if (!parsed.ok) return refuse(400, parsed.error);
+    const join = parsed.value;
+    const { options } = this;
+    if (options.password !== undefined && !await sameSecret(join.password, options.password)) {
+      return refuse(403, "wrong password");
+    }
+    const now = options.clock();
+    const existing = this.members.get(message.from, now);
+    if (!existing && this.members.live(now).length >= options.maxAgents) {
+      return refuse(403, "world is full");
+    }
+    // The slot is taken before the hook runs, so concurrent joins cannot overfill the world.
+    const member: Member = existing ?? {
+      agentId: message.from,
+      publicKey: message.publicKey,
+      alias: message.from,
+      endpoints: [],
+      joinedAt: now,
+      lastSeen: now,
+    };
+    member.alias = join.alias ?? member.alias;
+    member.endpoints = join.endpoints;
+    member.messageUrl = join.messageUrl;
+    member.lastSeen = now;
+    this.members.set(member);
+
+    let result: JoinResult;
+    try {
+      result = this.hooks.onJoin
+        ? await this.hooks.onJoin(message.from, join.data)
+        : { manifest: { worldId: options.worldId, worldName: options.worldName } };
+    } catch (error) {
+      if (!existing) this.members.delete(message.from);
+      return this.#hookFailed("onJoin", error);
+    }
+    let state = result?.state;
+    if (state === undefined && !this.hooks.onJoin) {
+      try {
+        state = await this.#state();
+      } catch (error) {
+        return this.#hookFailed("getState", error);
+      }
+    }
+    return {
+      status: 200,
+      body: {
+        ok: true,
+        worldId: options.worldId,
+        manifest: result?.manifest ?? null,
+        ...(state === undefined ? {} : { state }),
+      },
+    };
+  }
+
+  async #act(agentId: string, data: unknown): Promise<Answer> {
+    const member = this.members.get(agentId, this.options.clock());
+    if (!member) return refuse(409, "join the world first");
+    member.lastSeen = this.options.clock();
+    try {
+      if (this.hooks.onAction) {
+        const result = await this.hooks.onAction(agentId, data);
+        if (!isRecord(result)) throw new TypeError("onAction must return an object with ok");
+        return { status: 200, body: { ...result, ok: result.ok === true } };
+      }
+      const state = await this.#state();
+      return { status: 200, body: { ok: true, ...(state === undefined ? {} : { state }) } };
+    } catch (error) {
+      return this.#hookFailed(this.hooks.onAction ? "onAction" : "getState", error);
+    }
+  }
+
+  async #leaveByRequest(agentId: string): Promise<Answer> {
+    if (this.members.delete(agentId)) await this.#leave(agentId);
+    return { status: 200, body: { ok: true } };
+  }
+
+  #hookFailed(hook: string, error: unknown): Answer {
+    this.report(new Error(`world hook ${hook} failed: ${errorMessage(error)}`));
+    return refuse(500, "world hook failed");
+  }
+
+  /**
+   * Sends one signed `world.state` message to every member that gave an
+   * endpoint; sends nothing at all when none did.
+   */
+  async broadcast(): Promise<void> {
+    await this.sweep();
+    const { options, identity } = this;
+    const now = options.clock();
+    const members = this.members.live(now);
+    const targets = members.filter((member) => member.messageUrl !== undefined);
+    if (targets.length === 0 || this.#stop.signal.aborted) return;
+    let state: unknown;
+    try {
+      state = await this.#state();
+    } catch (error) {
+      this.report(new Error(`world hook getState failed: ${errorMessage(error)}`));
+      return;
+    }
+    const message = await createPeerMessage(identity, PEER_EVENTS.STATE, {
+      worldId: options.worldId,
+      worldName: options.worldName,
+      agents: members.map(({ agentId, alias }) => ({ agentId, alias })),
+      ...(state === undefined ? {} : { state }),
+    }, now);
+    const bodyText = JSON.stringify(message);
+    await Promise.all(targets.map(async (member) => {
+      const url = member.messageUrl!;
+      const headers = await signHttpRequest(identity, "POST", url.host, MESSAGE_PATH, bodyText, {
+        clock: options.clock,
+      });
+      const outcome = await postJson(
+        options.fetch,
+        url,
+        bodyText,
+        headers,
+        BROADCAST_TIMEOUT_MS,
+        this.#stop.signal,
+      );
+      if (this.#stop.signal.aborted || (outcome.status >= 200 && outcome.status < 300)) return;
+      const why = outcome.status === 0 ? outcome.error : `HTTP ${outcome.status}`;
+      this.report(new Error(`broadcast to ${member.agentId} at ${url} failed: ${why}`));
+    }));
+  }
+}
+
+const HANDLED_EVENTS = new Set<string>([PEER_EVENTS.JOIN, PEER_EVENTS.ACTION, PEER_EVENTS.LEAVE]);
+
+function buildApp(world: World): Hono {
+  const app = new Hono();
+  const { options, identity } = world;
+
+  app.notFound((c) => c.json({ error: `not found: ${c.req.method} ${c.req.path}` }, 404));
+  app.onError((error, c) => {
+    world.report(error);
+    return c.json({ error: "internal error" }, 500);
+  });
+
+  app.get("/peer/ping", (c) =>
+    c.json({
+      ok: true,
+      ts: options.clock(),
+      agentId: identity.agentId,
+      worldId: options.worldId,
+    }));
+
+  app.get("/peer/peers", async (c) => {
+    await world.sweep();
+    return c.json({ peers: world.memberList() });
+  });
+
+  app.use(MESSAGE_PATH, signResponses(identity, options.clock));
+  app.post(
+    MESSAGE_PATH,
+    bodyLimit({
+      maxSize: MAX_PEER_MESSAGE_BYTES,
+      onError: (c) => c.json({ error: `body is larger than ${MAX_PEER_MESSAGE_BYTES} bytes` }, 413),
+    }),
+    async (c) => {
+      const bodyText = await c.req.text();
+      const authority = c.req.header("host") ?? new URL(c.req.url).host;
+      const accepted = await world.authenticate(bodyText, c.req.raw.headers, authority);
+      const answer = "status" in accepted
+        ? accepted
+        : await world.handle(accepted.message, accepted.content);
+      return reply(c, answer);
+    },
+  );
+  return app;
+}
+
+function reply(c: Context, answer: Answer): Response {
+  return c.json(answer.body, answer.status);
+}
+
+/** Middleware: signs every response (errors too) with the world's key, under `HTTP_RESPONSE`. */
+function signResponses(identity: Identity, clock: () => number): MiddlewareHandler {
+  return async (c, next) => {
+    await next();
+    const body = await c.res.text();
+    const headers = new Headers(c.res.headers);
+    const signature = await signHttpResponse(identity, c.res.status, body, { clock });
+    for (const [name, value] of Object.entries(signature)) headers.set(name, value);
+    c.res = new Response(body, { status: c.res.status, headers });
+  };
+}
+
+async function agentIdOf(publicKey: string): Promise<string | undefined> {
+  try {
+    return await agentIdFromPublicKey(publicKey);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Compares a given password with the world's in constant time (over their SHA-256). */
+async function sameSecret(given: string | undefined, expected: string): Promise<boolean> {
+  if (given === undefined) return false;
+  const digest = async (text: string) =>
+    new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
+  const [a, b] = await Promise.all([digest(given), digest(expected)]);
+  let difference = 0;
+  for (let i = 0; i < a.length; i++) difference |= a[i] ^ b[i];
+  return difference === 0;
+}
+
+/**
+ * The identity file stem: `world-<worldId>`; past the 64 characters a name
+ * may have, its start and a hash of the whole id, so two ids never share it.
+ */
+async function identityName(worldId: string): Promise<string> {
+  const name = `world-${worldId}`;
+  if (name.length <= 64) return name;
+  const digest = new Uint8Array(
+    await crypto.subtle.digest("SHA-256", new TextEncoder().encode(worldId)),
+  );
+  const hex = Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
+  return name.slice(0, 64 - 1 - 16) + "-" + hex.slice(0, 16);
+}
