@@ -31,6 +31,7 @@ Deno.test("an announce registers the world and answers the live peers", async ()
     const b = await makeWorld("beta");
     const first = await h.post("/peer/announce", await a.announce(h.clock.now));
     assertEquals(await json(first), { ok: true, peers: [] });
+    h.clock.advance(1);
     const second = await json(await h.post("/peer/announce", await b.announce(h.clock.now)));
     assertEquals((second.peers as { agentId: string }[]).map((p) => p.agentId), [
       a.identity.agentId,
@@ -471,7 +472,7 @@ function webhookSink(): { fetch: typeof fetch; deliveries: Delivery[] } {
   const fake = ((_url: string | URL | Request, init?: RequestInit) => {
     const text = String(init?.body);
     deliveries.push({ body: JSON.parse(text), headers: new Headers(init?.headers), text });
-    return new Response(null, { status: 204 });
+    return Promise.resolve(new Response(null, { status: 204 }));
   }) as typeof fetch;
   return { fetch: fake, deliveries };
 }
