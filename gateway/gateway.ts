@@ -6,6 +6,7 @@
  */
 import type { Hono } from "hono";
 import { type Identity, loadOrCreateIdentity } from "../protocol/mod.ts";
+import { Bridge } from "./bridge.ts";
 import { createHttpApp } from "./http.ts";
 import { SnapshotWriter } from "./persistence.ts";
 import { DEFAULT_MAX_AGENTS, DEFAULT_TTL_MS, Registry } from "./registry.ts";
@@ -38,7 +39,7 @@ export interface GatewayOptions {
   clock?: () => number;
   /** The gateway's identity. Default: loaded or created in `dataDir` as "gateway". */
   identity?: Identity;
-  /** The fetch used for webhooks. Default: `globalThis.fetch`. */
+  /** The fetch used for webhooks and calls to worlds. Default: `globalThis.fetch`. */
   fetch?: typeof fetch;
   /** Where warnings go. Default: `console.warn`. */
   log?: (message: string) => void;
@@ -56,6 +57,8 @@ export interface Gateway {
   readonly identity: Identity;
   /** What loading the snapshot found at creation. */
   readonly loaded: LoadResult;
+  /** The WebSocket bridge of `/ws` and `POST /peer/message`. */
+  readonly bridge: Bridge;
   /** The webhook dispatcher, when `webhookUrl` is set. */
   readonly webhooks: WebhookDispatcher | undefined;
   /** The snapshot writer. */
@@ -135,7 +138,17 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   const loaded = await loadSnapshot(snapshotPath, registry, clock(), log);
   restoring = false;
 
-  let publicAuthority = options.publicUrl ? new URL(options.publicUrl).host : undefined;
+  let publicUrl = options.publicUrl;
+  let publicAuthority = publicUrl ? new URL(publicUrl).host : undefined;
+  const bridge = new Bridge({
+    registry,
+    identity,
+    clock,
+    publicUrl: () => publicUrl,
+    publicAuthority: () => publicAuthority,
+    fetch: options.fetch,
+    log,
+  });
   const openapiUrl = new URL("../openapi.yaml", import.meta.url);
   let openapiText: Promise<string> | undefined;
   const app = createHttpApp({
@@ -146,12 +159,14 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     get publicAuthority() {
       return publicAuthority;
     },
-    subscribers: () => 0,
+    subscribers: (worldId) => bridge.subscribers(worldId),
     openapi: () =>
       openapiText ??= openapiUrl.protocol === "file:"
         ? Deno.readTextFile(openapiUrl)
         : fetch(openapiUrl).then((r) => r.text()),
   });
+
+  bridge.mount(app);
 
   let server: Deno.HttpServer | undefined;
   let snapshotTimer: ReturnType<typeof setInterval> | undefined;
@@ -181,6 +196,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     registry,
     identity,
     loaded,
+    bridge,
     webhooks,
     snapshots,
     sweep,
@@ -197,7 +213,8 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
         ? "127.0.0.1"
         : addr.hostname;
       const url = `http://${host.includes(":") ? `[${host}]` : host}:${addr.port}`;
-      publicAuthority ??= new URL(options.publicUrl ?? url).host;
+      publicUrl ??= url;
+      publicAuthority ??= new URL(publicUrl).host;
       snapshotTimer = setInterval(() => {
         snapshots.saveIfChanged().catch(() => {});
       }, options.snapshotIntervalMs ?? 30_000);
@@ -208,6 +225,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
       stopped = true;
       clearInterval(snapshotTimer);
       clearTimeout(sweepTimer);
+      await bridge.close();
       if (server) await server.shutdown();
       await snapshots.flush().catch(() => {});
       if (webhooks) {

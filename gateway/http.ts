@@ -185,7 +185,7 @@ export function createHttpApp(ctx: HttpContext): Hono {
     if (!await announceKeyMatches(body)) return fail(c, 403, "from does not match publicKey");
     if (!await verifyAnnounceSignature(body)) {
       const headerError = await verifyRequestHeaders(
-        c,
+        c.req.raw,
         ctx,
         "/peer/announce",
         read.text,
@@ -311,15 +311,15 @@ export function createHttpApp(ctx: HttpContext): Hono {
  * or `PUBLIC_URL`'s (a proxy may rewrite `Host`). Returns the error, if any.
  */
 export async function verifyRequestHeaders(
-  c: Ctx,
+  request: Request,
   ctx: Pick<HttpContext, "clock" | "publicAuthority">,
   path: string,
   body: string,
   publicKey: string,
 ): Promise<string | undefined> {
-  const headers = c.req.raw.headers;
+  const headers = request.headers;
   if (!headers.has("x-agentworld-signature")) return "no body signature and no signature headers";
-  const authorities = [headers.get("host") ?? new URL(c.req.url).host];
+  const authorities = [headers.get("host") ?? new URL(request.url).host];
   if (ctx.publicAuthority && ctx.publicAuthority !== authorities[0]) {
     authorities.push(ctx.publicAuthority);
   }

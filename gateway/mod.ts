@@ -39,3 +39,4 @@ export {
 export { type LoadResult, loadSnapshot, writeSnapshot } from "./snapshot.ts";
 export { SnapshotWriter } from "./persistence.ts";
 export { MAX_HEARTBEAT_BYTES } from "./http.ts";
+export { Bridge, type BridgeOptions, MAX_CLIENT_FRAME_BYTES } from "./bridge.ts";

@@ -1,0 +1,352 @@
+import { createGateway, type Gateway } from "../gateway/mod.ts";
+import { createPeerMessage, generateIdentity, type Identity } from "../protocol/mod.ts";
+import { createWorldServer, type WorldServer } from "../sdk/mod.ts";
+import { assert, assertEquals, assertMatch } from "./assert.ts";
+import { makeWorld } from "./_gateway.ts";
+
+interface Stack {
+  gateway: Gateway;
+  url: string;
+  world: WorldServer;
+  actions: { agentId: string; data: unknown }[];
+  left: string[];
+  close(): Promise<void>;
+}
+
+async function until(condition: () => boolean | Promise<boolean>, what: string, ms = 5000) {
+  const deadline = Date.now() + ms;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function stack(worldId = "bridged"): Promise<Stack> {
+  const dataDir = await Deno.makeTempDir();
+  const gateway = await createGateway({ dataDir, port: 0, hostname: "127.0.0.1", log: () => {} });
+  const { url } = await gateway.start();
+  const actions: Stack["actions"] = [];
+  const left: string[] = [];
+  let counter = 0;
+  const world = await createWorldServer({
+    worldId,
+    worldName: "Bridged",
+    port: 0,
+    hostname: "127.0.0.1",
+    identity: await generateIdentity(),
+    gatewayUrls: url,
+    isPublic: true,
+    broadcastIntervalMs: 50,
+    onError: () => {},
+  }, {
+    onJoin: (_agentId, data) => ({ manifest: { welcome: (data as { alias?: string }).alias } }),
+    onAction: (agentId, data) => {
+      actions.push({ agentId, data });
+      return { ok: true, state: { counter: ++counter } };
+    },
+    onLeave: (agentId) => void left.push(agentId),
+    getState: () => ({ counter }),
+  });
+  await until(
+    async () =>
+      (await fetch(`${url}/world/${worldId}`).then((r) =>
+        r.body?.cancel().then(() => r.status)
+      )) === 200,
+    "the world to register",
+  );
+  return {
+    gateway,
+    url,
+    world,
+    actions,
+    left,
+    async close() {
+      await world.stop();
+      await gateway.stop();
+      await Deno.remove(dataDir, { recursive: true });
+    },
+  };
+}
+
+/** A WebSocket client that queues incoming frames. */
+class Client {
+  socket: WebSocket;
+  frames: Record<string, unknown>[] = [];
+  closed: Promise<CloseEvent>;
+  #waiters: (() => void)[] = [];
+
+  constructor(url: string) {
+    this.socket = new WebSocket(url);
+    this.socket.onmessage = (event) => {
+      this.frames.push(JSON.parse(event.data));
+      for (const wake of this.#waiters.splice(0)) wake();
+    };
+    this.closed = new Promise((resolve) => this.socket.onclose = resolve);
+  }
+
+  send(frame: unknown) {
+    this.socket.send(typeof frame === "string" ? frame : JSON.stringify(frame));
+  }
+
+  /** Waits for (and removes) the first frame of a type. */
+  async next(type: string, ms = 5000): Promise<Record<string, unknown>> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const index = this.frames.findIndex((f) => f.type === type);
+      if (index >= 0) return this.frames.splice(index, 1)[0];
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no ${type} frame; got ${JSON.stringify(this.frames)}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.#waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  async close() {
+    if (this.socket.readyState !== WebSocket.CLOSED) {
+      this.socket.close();
+      await this.closed;
+    }
+  }
+}
+
+function wsUrl(httpUrl: string, query: string) {
+  return `${httpUrl.replace(/^http/, "ws")}/ws${query}`;
+}
+
+Deno.test("a browser joins, acts and watches world.state through /ws", async () => {
+  const s = await stack();
+  const client = new Client(wsUrl(s.url, "?world=bridged"));
+  try {
+    assertEquals(await client.next("subscribed"), { type: "subscribed", worldId: "bridged" });
+    const detail = await (await fetch(`${s.url}/world/bridged`)).json();
+    assertEquals(detail.subscribers, 1);
+    // The gateway joined the world with its own endpoint, so broadcasts reach it.
+    await until(
+      () => s.world.members().some((m) => m.agentId === s.gateway.identity.agentId),
+      "gateway join",
+    );
+    client.send({ type: "join", alias: "Ada" });
+    const joined = await client.next("join_result");
+    assertEquals([joined.ok, joined.manifest], [true, { welcome: "Ada" }]);
+    client.send({ type: "action", data: { move: "up" } });
+    const acted = await client.next("action_result");
+    assertEquals([acted.ok, acted.state], [true, { counter: 1 }]);
+    assertEquals(s.actions[0].data, { move: "up" });
+    const guest = s.actions[0].agentId;
+    assert(guest !== s.gateway.identity.agentId, "the browser acts as its own guest identity");
+    // Broadcasts from before the action may still be queued; the state catches up.
+    let state = await client.next("world.state");
+    while ((state.state as { counter: number }).counter < 1) {
+      state = await client.next("world.state");
+    }
+    assertEquals(state.worldId, "bridged");
+    assertEquals(state.state, { counter: 1 });
+    assertEquals(typeof state.ts, "number");
+    await client.close();
+    // Closing the socket leaves the world as the guest, and the gateway leaves too.
+    await until(() => s.left.includes(guest), "guest leave");
+    await until(() => s.left.includes(s.gateway.identity.agentId), "gateway leave");
+    assertEquals((await (await fetch(`${s.url}/world/bridged`)).json()).subscribers, 0);
+  } finally {
+    await client.close();
+    await s.close();
+  }
+});
+
+Deno.test("an action before join comes back as a failed action_result", async () => {
+  const s = await stack();
+  const client = new Client(wsUrl(s.url, "?world=bridged"));
+  try {
+    await client.next("subscribed");
+    client.send({ type: "action", data: { move: "up" } });
+    const acted = await client.next("action_result");
+    assertEquals(acted.ok, false);
+    assertMatch(String(acted.error), /join/);
+    assertEquals(s.actions, []);
+  } finally {
+    await client.close();
+    await s.close();
+  }
+});
+
+Deno.test("malformed and oversized frames get error frames and the socket stays open", async () => {
+  const s = await stack();
+  const client = new Client(wsUrl(s.url, "?world=bridged"));
+  try {
+    await client.next("subscribed");
+    client.send("{not json");
+    assertMatch(String((await client.next("error")).message), /not a JSON object/);
+    client.send([1, 2]);
+    assertMatch(String((await client.next("error")).message), /not a JSON object/);
+    client.send({ type: "dance" });
+    assertMatch(String((await client.next("error")).message), /unknown frame type: dance/);
+    client.send({ type: "join", alias: 42 });
+    assertMatch(String((await client.next("error")).message), /alias must be a string/);
+    client.send({ type: "action", data: "x".repeat(20_000) });
+    assertMatch(String((await client.next("error")).message), /frame exceeds/);
+    client.send({ type: "join", alias: "still here" });
+    assertEquals((await client.next("join_result")).ok, true);
+  } finally {
+    await client.close();
+    await s.close();
+  }
+});
+
+Deno.test("a missing or unknown world is an error frame and a close", async () => {
+  const s = await stack();
+  try {
+    for (
+      const [query, pattern] of [["", /missing \?world/], [
+        "?world=nowhere",
+        /no live world nowhere/,
+      ], [
+        "?world=..%2F",
+        /invalid worldId/,
+      ]] as const
+    ) {
+      const client = new Client(wsUrl(s.url, query));
+      assertMatch(String((await client.next("error")).message), pattern);
+      const closed = await client.closed;
+      assertEquals(closed.code, 1008);
+    }
+  } finally {
+    await s.close();
+  }
+});
+
+Deno.test("GET /ws without an upgrade is 426 JSON", async () => {
+  const s = await stack();
+  try {
+    const response = await fetch(`${s.url}/ws?world=bridged`);
+    assertEquals(response.status, 426);
+    assertEquals(await response.json(), { error: "expected a WebSocket upgrade" });
+  } finally {
+    await s.close();
+  }
+});
+
+async function postState(url: string, sender: Identity, content: unknown, timestamp = Date.now()) {
+  const message = await createPeerMessage(sender, "world.state", content, timestamp);
+  const response = await fetch(`${url}/peer/message`, {
+    method: "POST",
+    body: JSON.stringify(message),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+Deno.test("world.state is relayed only from the agent registered for that world", async () => {
+  const s = await stack();
+  const client = new Client(wsUrl(s.url, "?world=bridged"));
+  try {
+    await client.next("subscribed");
+    const impostor = await generateIdentity();
+    const spoofed = await postState(s.url, impostor, {
+      worldId: "bridged",
+      state: { hacked: true },
+    });
+    assertEquals(spoofed.status, 403);
+    assertMatch(spoofed.body.error, /not the agent registered for world bridged/);
+    const real = await postState(s.url, s.world.identity, {
+      worldId: "bridged",
+      state: { direct: 1 },
+    });
+    assertEquals(real, { status: 200, body: { ok: true, delivered: 1 } });
+    let frame = await client.next("world.state");
+    while ((frame.state as { direct?: number }).direct !== 1) {
+      frame = await client.next("world.state");
+    }
+    assert(
+      !client.frames.some((f) => (f.state as { hacked?: boolean })?.hacked),
+      "spoofed state never relayed",
+    );
+  } finally {
+    await client.close();
+    await s.close();
+  }
+});
+
+Deno.test("POST /peer/message refuses replays, other events, unknown worlds and bad bodies", async () => {
+  const s = await stack();
+  const client = new Client(wsUrl(s.url, "?world=bridged"));
+  try {
+    await client.next("subscribed");
+    const ts = Date.now() + 1000; // ahead of the world's own broadcasts
+    const message = await createPeerMessage(s.world.identity, "world.state", {
+      worldId: "bridged",
+      state: {},
+    }, ts);
+    const post = (body: unknown) =>
+      fetch(`${s.url}/peer/message`, {
+        method: "POST",
+        body: typeof body === "string" ? body : JSON.stringify(body),
+      })
+        .then(async (r) => ({ status: r.status, body: await r.json() }));
+    assertEquals((await post(message)).status, 200);
+    assertEquals((await post(message)).status, 409);
+    const join = await createPeerMessage(s.world.identity, "world.join", { worldId: "bridged" });
+    assertMatch((await post(join)).body.error, /unsupported event: world.join/);
+    const stranger = await makeWorld();
+    const unknown = await createPeerMessage(stranger.identity, "world.state", {
+      worldId: "elsewhere",
+    });
+    assertEquals((await post(unknown)).status, 404);
+    assertEquals((await post("{oops")).status, 400);
+    assertEquals((await post({ ...message, signature: 5 })).status, 400);
+    const stale = await createPeerMessage(
+      s.world.identity,
+      "world.state",
+      { worldId: "bridged" },
+      Date.now() - 400_000,
+    );
+    assertMatch((await post(stale)).body.error, /outside/);
+    const tampered = { ...message, timestamp: ts + 1 };
+    assertEquals((await post(tampered)).status, 403);
+    assertEquals((await post({ ...message, content: "x".repeat(300_000) })).status, 413);
+  } finally {
+    await client.close();
+    await s.close();
+  }
+});
+
+Deno.test("watchers are told and disconnected when the world's lease runs out", async () => {
+  const dataDir = await Deno.makeTempDir();
+  const gateway = await createGateway({
+    dataDir,
+    port: 0,
+    hostname: "127.0.0.1",
+    staleTtlMs: 300,
+    log: () => {},
+  });
+  const { url } = await gateway.start();
+  const world = await createWorldServer({
+    worldId: "fading",
+    port: 0,
+    hostname: "127.0.0.1",
+    identity: await generateIdentity(),
+    gatewayUrls: url,
+    heartbeatIntervalMs: 60_000,
+    onError: () => {},
+  });
+  try {
+    await until(
+      async () =>
+        (await fetch(`${url}/world/fading`).then(async (
+          r,
+        ) => (await r.body?.cancel(), r.status))) === 200,
+      "registration",
+    );
+    const client = new Client(wsUrl(url, "?world=fading"));
+    await client.next("subscribed");
+    assertMatch(String((await client.next("error", 3000)).message), /world went offline/);
+    await client.closed;
+  } finally {
+    await world.stop();
+    await gateway.stop();
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
