@@ -405,7 +405,7 @@ export function startGatewayAnnounce(options: GatewayAnnounceOptions): GatewayAn
     };
 
     const tick = async () => {
-      if (performance.now() >= announceDueAt) return await announce();
+      if (announceNext) return await announce();
       const leaseKept = await sendHeartbeat(url, options.identity, {
         fetch: options.fetch,
         clock: options.clock,
@@ -416,9 +416,13 @@ export function startGatewayAnnounce(options: GatewayAnnounceOptions): GatewayAn
       if (!leaseKept && !stopped()) await announce();
     };
 
+    // Decided when the tick is planned: a timer may fire a hair before its deadline.
+    let announceNext = true;
     const nextDelayMs = () => {
       const untilAnnounce = Math.max(0, announceDueAt - performance.now());
-      return Math.min(jittered(heartbeatIntervalMs), untilAnnounce);
+      const untilHeartbeat = jittered(heartbeatIntervalMs);
+      announceNext = untilAnnounce <= untilHeartbeat;
+      return Math.min(untilHeartbeat, untilAnnounce);
     };
 
     const timer = repeat(nextDelayMs, tick, (error) => {

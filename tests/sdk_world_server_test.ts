@@ -501,8 +501,8 @@ Deno.test("state broadcasts reach a member that gave an endpoint, signed by the 
     const hooks: WorldHooks = { getState: () => ({ tick: 7 }) };
     await withWorld({ broadcastIntervalMs: 10 }, hooks, async (world) => {
       const agent = await generateIdentity();
-      await joinWithEndpoint(world, agent, receiver, "Ada");
       await send(world, await generateIdentity(), PEER_EVENTS.JOIN, { alias: "Bob" });
+      await joinWithEndpoint(world, agent, receiver, "Ada");
       await waitFor(() => receiver.calls.length >= 1, "a broadcast");
       const [call] = receiver.calls;
       assertEquals(call.path, "/peer/message");
@@ -526,7 +526,7 @@ Deno.test("state broadcasts reach a member that gave an endpoint, signed by the 
       assertEquals(content.worldName, "Test World");
       assertEquals(
         (content.agents as { alias: string }[]).map((agent) => agent.alias),
-        ["Ada", "Bob"],
+        ["Bob", "Ada"],
       );
       assertEquals(content.state, { tick: 7 });
     });
