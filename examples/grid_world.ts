@@ -18,7 +18,8 @@
  * | `WORLD_PASSWORD`        | none (anyone may join)   |
  * | `GATEWAY_URL`           | `http://127.0.0.1:8100` (comma-separated list; empty: stay private) |
  * | `PORT`                  | `8099` (0: a free port)  |
- * | `PUBLIC_ADDR`           | `127.0.0.1`              |
+ * | `LISTEN_ADDR`           | `0.0.0.0`                |
+ * | `PUBLIC_ADDR`           | `LISTEN_ADDR`, or `127.0.0.1` when that is `0.0.0.0` |
  * | `PUBLIC_PORT`           | the bound port           |
  * | `DATA_DIR`              | `./data`                 |
  * | `ANNOUNCE_INTERVAL_MS`  | 600000                   |
@@ -49,6 +50,7 @@ export const WORLD_ENV_VARS = [
   "WORLD_PASSWORD",
   "GATEWAY_URL",
   "PORT",
+  "LISTEN_ADDR",
   "PUBLIC_ADDR",
   "PUBLIC_PORT",
   "DATA_DIR",
@@ -95,6 +97,7 @@ export function worldConfigFromEnv(
     // Set but empty means no gateway at all: the world stays private.
     gatewayUrls: env.GATEWAY_URL ?? DEFAULT_GATEWAY_URL,
     port: integer("PORT"),
+    hostname: text("LISTEN_ADDR"),
     publicAddr: text("PUBLIC_ADDR"),
     publicPort: integer("PUBLIC_PORT"),
     dataDir: text("DATA_DIR"),

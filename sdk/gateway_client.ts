@@ -383,6 +383,8 @@ export function startGatewayAnnounce(options: GatewayAnnounceOptions): GatewayAn
     const firstAnnounce = new Promise<AnnounceResult>((resolve) => resolveFirst = resolve);
     // performance.now() is monotonic: a wall clock stepping back moves no deadline.
     let announceDueAt = -Infinity;
+    // Decided when a tick is planned, not when it fires: a timer may fire a hair early.
+    let announceNext = true;
 
     const announce = async () => {
       const result = await announceToGateway(url, {
@@ -416,8 +418,6 @@ export function startGatewayAnnounce(options: GatewayAnnounceOptions): GatewayAn
       if (!leaseKept && !stopped()) await announce();
     };
 
-    // Decided when the tick is planned: a timer may fire a hair before its deadline.
-    let announceNext = true;
     const nextDelayMs = () => {
       const untilAnnounce = Math.max(0, announceDueAt - performance.now());
       const untilHeartbeat = jittered(heartbeatIntervalMs);
@@ -426,6 +426,7 @@ export function startGatewayAnnounce(options: GatewayAnnounceOptions): GatewayAn
     };
 
     const timer = repeat(nextDelayMs, tick, (error) => {
+      resolveFirst({ ok: false, status: 0, peers: [], error: errorMessage(error) });
       reportUnlessStopped(new Error(`gateway ${url}: ${errorMessage(error)}`));
     });
     return { timer, firstAnnounce, resolveFirst };

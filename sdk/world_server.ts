@@ -291,7 +291,7 @@ export async function createWorldServer(
   };
 }
 
-/** A refusal: the status and the `{error}` the sender gets. */
+/** What the sender gets: a status and a JSON body (`{error}` for a refusal). */
 type Answer = { status: 200 | 400 | 403 | 409 | 500; body: Record<string, unknown> };
 
 const refuse = (status: Answer["status"], error: string): Answer => ({ status, body: { error } });

@@ -132,6 +132,7 @@ Deno.test("the world's environment sets ids, ports and intervals", () => {
     WORLD_ID: "maze",
     WORLD_NAME: "The Maze",
     PORT: "0",
+    LISTEN_ADDR: "127.0.0.1",
     GATEWAY_URL: "http://a.test,http://b.test",
     DATA_DIR: "/tmp/maze",
     HEARTBEAT_INTERVAL_MS: "50",
@@ -140,6 +141,7 @@ Deno.test("the world's environment sets ids, ports and intervals", () => {
   assertEquals(config.worldId, "maze");
   assertEquals(config.worldName, "The Maze");
   assertEquals(config.port, 0);
+  assertEquals(config.hostname, "127.0.0.1");
   assertEquals(config.gatewayUrls, "http://a.test,http://b.test");
   assertEquals(config.dataDir, "/tmp/maze");
   assertEquals(config.heartbeatIntervalMs, 50);
@@ -210,7 +212,13 @@ Deno.test("deno task world listens, announces to GATEWAY_URL and stops on SIGTER
     const child = new Deno.Command(Deno.execPath(), {
       args,
       cwd: new URL("../", import.meta.url).pathname,
-      env: { NO_COLOR: "1", PORT: "0", GATEWAY_URL: gateway.url, DATA_DIR: dataDir },
+      env: {
+        NO_COLOR: "1",
+        PORT: "0",
+        LISTEN_ADDR: "127.0.0.1",
+        GATEWAY_URL: gateway.url,
+        DATA_DIR: dataDir,
+      },
       stdout: "piped",
       stderr: "piped",
     }).spawn();
