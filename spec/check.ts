@@ -20,7 +20,7 @@
  */
 import { Validator } from "@seriousme/openapi-schema-validator";
 import openapiTS, { astToString, type OpenAPI3 } from "openapi-typescript";
-import { checkExamples, RULES } from "./_lint.ts";
+import { checkExamples, examples, RULES } from "./_lint.ts";
 import { type OpenApiDocument, parseSpec, SchemaValidator, SPEC_URL } from "./_openapi.ts";
 
 /** The generated types, committed beside this script. */
@@ -78,7 +78,7 @@ async function main(args: string[]): Promise<number> {
     steps.push(await step(`rule: ${name}`, () => rule(document)));
   }
   steps.push(
-    await step("examples match their schemas", () => {
+    await step(`${examples(document).length} examples match their schemas`, () => {
       return checkExamples(document, new SchemaValidator(document));
     }),
   );
