@@ -326,11 +326,17 @@ class World {
     }));
   }
 
-  /** Removes members whose lease ended, telling `onLeave`; forgets old replay entries. */
+  /** The periodic sweep: removes idle members and forgets replay entries past the clock window. */
   async sweep(): Promise<void> {
-    const now = this.options.clock();
-    this.#replays.prune(now);
-    for (const member of this.members.takeExpired(now)) await this.#leave(member.agentId);
+    this.#replays.prune(this.options.clock());
+    await this.evictIdle();
+  }
+
+  /** Removes members whose lease ended, telling `onLeave`. */
+  async evictIdle(): Promise<void> {
+    for (const member of this.members.takeExpired(this.options.clock())) {
+      await this.#leave(member.agentId);
+    }
   }
 
   async #leave(agentId: string): Promise<void> {
@@ -394,7 +400,7 @@ class World {
 
   /** Handles an authenticated message. */
   async handle(message: PeerMessage, content: unknown): Promise<Answer> {
-    await this.sweep();
+    await this.evictIdle();
     switch (message.event) {
       case PEER_EVENTS.JOIN:
         return await this.#join(message, content);
@@ -493,7 +499,7 @@ class World {
    * endpoint; sends nothing at all when none did.
    */
   async broadcast(): Promise<void> {
-    await this.sweep();
+    await this.evictIdle();
     const { options, identity } = this;
     const now = options.clock();
     const members = this.members.live(now);
@@ -554,7 +560,7 @@ function buildApp(world: World): Hono {
     }));
 
   app.get("/peer/peers", async (c) => {
-    await world.sweep();
+    await world.evictIdle();
     return c.json({ peers: world.memberList() });
   });
 

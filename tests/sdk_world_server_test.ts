@@ -408,8 +408,13 @@ Deno.test("every /peer/message answer carries response-signature headers of the 
       await send(world, agent, PEER_EVENTS.STATE, {}),
       await post(world, "{not json"),
       await send(world, await generateIdentity(), PEER_EVENTS.ACTION, {}),
+      await post(world, {
+        ...await createPeerMessage(agent, PEER_EVENTS.ACTION, {}, stamp()),
+        content: '{"forged":true}',
+      }),
+      await post(world, "x".repeat(MAX_PEER_MESSAGE_BYTES + 1)),
     ];
-    assertEquals(answers.map((answer) => answer.status), [200, 400, 400, 409]);
+    assertEquals(answers.map((answer) => answer.status), [200, 400, 400, 409, 403, 413]);
     for (const answer of answers) {
       const result = await verifyHttpResponseHeaders(
         answer.headers,
