@@ -197,6 +197,23 @@ export class GatewayContract {
     return this.validateResponse(method, path, response.status, body);
   }
 
+  /**
+   * Validates a value against a named component schema, e.g. a WebSocket
+   * frame against `WsServerFrame`. Fails when no schema has that name.
+   *
+   * @example
+   * ```ts
+   * import { defaultContract } from "./contract.ts";
+   * defaultContract().validateSchema("WsServerFrame", { type: "subscribed", worldId: "w" }).ok; // true
+   * ```
+   */
+  validateSchema(name: string, value: unknown): ContractResult {
+    const schemas = this.#document.components?.schemas ?? {};
+    if (!isObject(schemas[name])) return fail(`no component schema is named ${name}`);
+    const errors = this.#validator.validate({ $ref: `#/components/schemas/${name}` }, value);
+    return errors === undefined ? { ok: true } : fail(`${name}:\n${errors}`);
+  }
+
   #operation(
     method: string,
     path: string,
@@ -294,6 +311,21 @@ export function validateFetchResponse(
   response: Response,
 ): Promise<ContractResult> {
   return defaultContract().validateFetchResponse(method, pathTemplate, response);
+}
+
+/**
+ * Validates a value against a component schema of this repository's
+ * `openapi.yaml` (e.g. `WsClientFrame`, `WsServerFrame`); see
+ * {@linkcode GatewayContract.validateSchema}.
+ *
+ * @example
+ * ```ts
+ * import { validateSchema } from "./contract.ts";
+ * validateSchema("WsServerFrame", { type: "error", message: "no live world x" }).ok; // true
+ * ```
+ */
+export function validateSchema(name: string, value: unknown): ContractResult {
+  return defaultContract().validateSchema(name, value);
 }
 
 /**

@@ -5,6 +5,7 @@ import {
   validateFetchResponse,
   validateRequestBody,
   validateResponse,
+  validateSchema,
 } from "../spec/contract.ts";
 import { vectors } from "./_helpers.ts";
 import { assert, assertEquals, assertMatch } from "./assert.ts";
@@ -127,4 +128,12 @@ paths:
   assertEquals(contract.documentedResponses(), [{ method: "GET", path: "/x", status: 200 }]);
   assertEquals(contract.validateResponse("GET", "/x", 200, 1), { ok: true });
   assertEquals(contract.validateResponse("GET", "/x", 200, "1").ok, false);
+});
+
+Deno.test("a WebSocket frame is held to its named schema", () => {
+  const frame = { type: "world.state", worldId: "pixel-city", state: { n: 1 }, ts: 1774276670000 };
+  assertEquals(validateSchema("WsServerFrame", frame), { ok: true });
+  assertEquals(validateSchema("WsServerFrame", { ...frame, ts: "now" }).ok, false);
+  assertEquals(validateSchema("WsClientFrame", { type: "leave" }), { ok: true });
+  assertMatch(validateSchema("Nope", {}).errors!, /no component schema is named Nope/);
 });
