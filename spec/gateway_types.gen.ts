@@ -214,7 +214,10 @@ export interface paths {
          *     Client to server (`WsClientFrame`): `{"type":"join","alias"?,"data"?}`,
          *     `{"type":"action","data":{...}}` (or the action's fields beside `type`),
          *     `{"type":"leave"}`. Server to client (`WsServerFrame`): `subscribed`, `join_result`,
-         *     `action_result`, `world.state`, `error`.
+         *     `action_result`, `leave_result`, `world.state`, `error`. The gateway relays `join`,
+         *     `action` and `leave` to the world as signed `world.join`, `world.action` and `world.leave`
+         *     peer messages from a guest identity of this socket, and the world's answer comes back as
+         *     the matching `*_result` frame.
          *
          *     When `world` is missing or names no live world, the gateway completes the upgrade, sends
          *     one `{"type":"error","message":...}` frame and closes the socket.
@@ -451,6 +454,8 @@ export interface components {
         JsonObject: {
             [key: string]: unknown;
         };
+        /** @description Any JSON value; its meaning belongs to the world. */
+        JsonValue: unknown;
         /** @description A frame a browser sends on `/ws`. */
         WsClientFrame: components["schemas"]["WsJoinFrame"] | components["schemas"]["WsActionFrame"] | components["schemas"]["WsLeaveFrame"];
         /**
@@ -507,7 +512,7 @@ export interface components {
             type: "leave";
         };
         /** @description A frame the gateway sends on `/ws`. */
-        WsServerFrame: components["schemas"]["WsSubscribedFrame"] | components["schemas"]["WsJoinResultFrame"] | components["schemas"]["WsActionResultFrame"] | components["schemas"]["WsWorldStateFrame"] | components["schemas"]["WsErrorFrame"];
+        WsServerFrame: components["schemas"]["WsSubscribedFrame"] | components["schemas"]["WsJoinResultFrame"] | components["schemas"]["WsActionResultFrame"] | components["schemas"]["WsLeaveResultFrame"] | components["schemas"]["WsWorldStateFrame"] | components["schemas"]["WsErrorFrame"];
         /**
          * @description Sent once after the upgrade; state frames for `worldId` follow.
          * @example {
@@ -524,7 +529,8 @@ export interface components {
             worldId: components["schemas"]["WorldId"];
         };
         /**
-         * @description The world's answer to a `join`.
+         * @description The world's answer to a `join`: `ok` and the other fields of the world's answer body
+         *     (typically `manifest` and `state`); `error` when it refused or could not be reached.
          * @example {
          *       "type": "join_result",
          *       "ok": true,
@@ -549,11 +555,14 @@ export interface components {
             type: "join_result";
             ok: boolean;
             manifest?: components["schemas"]["JsonObject"];
-            state?: components["schemas"]["JsonObject"];
+            state?: components["schemas"]["JsonValue"];
             error?: string;
+        } & {
+            [key: string]: unknown;
         };
         /**
-         * @description The world's answer to an `action`.
+         * @description The world's answer to an `action`: `ok` and the other fields of the world's answer body
+         *     (typically `state`); `error` when it refused or could not be reached.
          * @example {
          *       "type": "action_result",
          *       "ok": true,
@@ -569,8 +578,29 @@ export interface components {
              */
             type: "action_result";
             ok: boolean;
-            state?: components["schemas"]["JsonObject"];
+            state?: components["schemas"]["JsonValue"];
             error?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * @description The world's answer to a `leave`: `ok` and the other fields of the world's answer body;
+         *     `error` when it refused or could not be reached.
+         * @example {
+         *       "type": "leave_result",
+         *       "ok": true
+         *     }
+         */
+        WsLeaveResultFrame: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "leave_result";
+            ok: boolean;
+            error?: string;
+        } & {
+            [key: string]: unknown;
         };
         /**
          * @description A state the world posted to `POST /peer/message`, decoded from its `content`.
@@ -592,8 +622,11 @@ export interface components {
              */
             type: "world.state";
             worldId: components["schemas"]["WorldId"];
-            /** @description The decoded `content` of the world's `world.state` message. */
-            state: components["schemas"]["JsonObject"];
+            /**
+             * @description From the world's `world.state` message: the `state` field of its decoded `content`
+             *     when it has one, else the whole decoded `content`.
+             */
+            state: components["schemas"]["JsonValue"];
             /** @description The message's `timestamp`. */
             ts: components["schemas"]["Timestamp"];
         };
