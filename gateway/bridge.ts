@@ -60,8 +60,6 @@ interface Watch {
   sockets: Set<WebSocket>;
   /** The world's agent when the gateway joined; a new agent means re-join. */
   joinedAgentId?: string;
-  /** Timestamp of the last `world.state` relayed: older ones are replays. */
-  lastStateTs: number;
   refresh?: ReturnType<typeof setInterval>;
 }
 
@@ -106,6 +104,8 @@ export class Bridge {
   #fetch: typeof fetch;
   #log: (message: string) => void;
   #lastSent = new WeakMap<Identity, number>();
+  /** Per world, the timestamp of the last `world.state` accepted: older ones are replays. */
+  #lastStateTs = new Map<string, number>();
   #unsubscribe: () => void;
 
   constructor(options: BridgeOptions) {
@@ -115,6 +115,7 @@ export class Bridge {
     // A world whose lease runs out takes its watchers with it.
     this.#unsubscribe = options.registry.subscribe((event) => {
       if (event.type !== "expired" || event.record.worldId === undefined) return;
+      this.#lastStateTs.delete(event.record.worldId);
       const watch = this.#watches.get(event.record.worldId);
       if (!watch) return;
       for (const socket of watch.sockets) this.#fail(socket, "world went offline");
@@ -174,7 +175,7 @@ export class Bridge {
     this.#connections.set(socket, connection);
     let watch = this.#watches.get(worldId);
     if (!watch) {
-      watch = { worldId, sockets: new Set(), lastStateTs: 0 };
+      watch = { worldId, sockets: new Set() };
       this.#watches.set(worldId, watch);
     }
     watch.sockets.add(socket);
@@ -386,13 +387,11 @@ export class Bridge {
         return error(403, `signature does not verify (${headerError})`);
       }
     }
-    const watch = this.#watches.get(worldId);
-    if (watch) {
-      if (message.timestamp <= watch.lastStateTs) {
-        return error(409, "timestamp is not newer than the last world.state relayed");
-      }
-      watch.lastStateTs = message.timestamp;
+    if (message.timestamp <= (this.#lastStateTs.get(worldId) ?? 0)) {
+      return error(409, "timestamp is not newer than the last world.state accepted");
     }
+    this.#lastStateTs.set(worldId, message.timestamp);
+    const watch = this.#watches.get(worldId);
     const frame = JSON.stringify({
       type: "world.state",
       worldId,

@@ -46,6 +46,7 @@ export const GATEWAY_ENV_VARS: readonly {
 
 /** A malformed environment variable; the message names it. */
 export class ConfigError extends Error {
+  /** Creates the error with a message that names the variable. */
   constructor(message: string) {
     super(message);
     this.name = "ConfigError";

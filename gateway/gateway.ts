@@ -4,7 +4,6 @@
  *
  * @module
  */
-import type { Hono } from "hono";
 import { type Identity, loadOrCreateIdentity } from "../protocol/mod.ts";
 import { Bridge } from "./bridge.ts";
 import { createHttpApp } from "./http.ts";
@@ -45,10 +44,18 @@ export interface GatewayOptions {
   log?: (message: string) => void;
 }
 
+/** The gateway's HTTP app, as far as callers need it (it is a Hono app). */
+export interface GatewayApp {
+  /** Answers one request. */
+  fetch(request: Request): Response | Promise<Response>;
+  /** Answers a request built from a path or URL, in-process. */
+  request(input: string | URL | Request, init?: RequestInit): Response | Promise<Response>;
+}
+
 /** A running (or startable) gateway. */
 export interface Gateway {
-  /** The Hono app: `app.request(...)` tests it without a socket. */
-  readonly app: Hono;
+  /** The HTTP app: `app.request(...)` tests it without a socket. */
+  readonly app: GatewayApp;
   /** The request handler, for `Deno.serve` or embedding. */
   readonly handler: (request: Request) => Response | Promise<Response>;
   /** The lease registry. */
@@ -57,8 +64,6 @@ export interface Gateway {
   readonly identity: Identity;
   /** What loading the snapshot found at creation. */
   readonly loaded: LoadResult;
-  /** The WebSocket bridge of `/ws` and `POST /peer/message`. */
-  readonly bridge: Bridge;
   /** The webhook dispatcher, when `webhookUrl` is set. */
   readonly webhooks: WebhookDispatcher | undefined;
   /** The snapshot writer. */
@@ -196,7 +201,6 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     registry,
     identity,
     loaded,
-    bridge,
     webhooks,
     snapshots,
     sweep,

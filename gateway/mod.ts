@@ -14,7 +14,7 @@
  *
  * @module
  */
-export { createGateway, type Gateway, type GatewayOptions } from "./gateway.ts";
+export { createGateway, type Gateway, type GatewayApp, type GatewayOptions } from "./gateway.ts";
 export { ConfigError, configFromEnv, GATEWAY_ENV_VARS } from "./config.ts";
 export {
   type AnnounceInput,
@@ -39,4 +39,4 @@ export {
 export { type LoadResult, loadSnapshot, writeSnapshot } from "./snapshot.ts";
 export { SnapshotWriter } from "./persistence.ts";
 export { MAX_HEARTBEAT_BYTES } from "./http.ts";
-export { Bridge, type BridgeOptions, MAX_CLIENT_FRAME_BYTES } from "./bridge.ts";
+export { MAX_CLIENT_FRAME_BYTES } from "./bridge.ts";

@@ -23,6 +23,7 @@ export class SnapshotWriter {
   /** Duration of the last write, in ms. */
   lastWriteMs = 0;
 
+  /** Creates a writer for `path`; nothing is written until asked or scheduled. */
   constructor(
     path: string,
     registry: Registry,

@@ -44,12 +44,19 @@ export interface LeaseRecord {
 
 /** What an announce asks the registry to record. */
 export interface AnnounceInput {
+  /** The announcing agent's id, already checked against `publicKey`. */
   agentId: string;
+  /** Base64 of the agent's raw Ed25519 key. */
   publicKey: string;
+  /** Display name. */
   alias: string;
+  /** Software version. */
   version?: string;
+  /** Where the agent is reached. */
   endpoints: Endpoint[];
+  /** Announced capabilities. */
   capabilities: string[];
+  /** The world it hosts, from its `world:<id>` capability. */
   worldId?: string;
   /** The announce's signed `timestamp`. */
   timestamp: number;
@@ -57,8 +64,11 @@ export interface AnnounceInput {
 
 /** Replay floors kept after a lease is reclaimed, until they cannot matter. */
 export interface Tombstone {
+  /** The agent whose lease was reclaimed. */
   agentId: string;
+  /** The last announce `timestamp` accepted from it. */
   lastAnnounceTs: number;
+  /** The last heartbeat `ts` accepted from it. */
   lastHeartbeatTs: number;
 }
 
@@ -112,7 +122,9 @@ const BUCKET_MS = 100;
  * next page, or `null` when this is the last.
  */
 export interface Page {
+  /** The live records of this page. */
   records: LeaseRecord[];
+  /** Pass as `cursor` for the next page; `null` on the last. */
   nextCursor: string | null;
 }
 
@@ -151,6 +163,7 @@ export class Registry {
   #worldsByGrant = new GrantIndex();
   #listeners = new Set<(event: RegistryEvent) => void>();
 
+  /** Creates an empty registry. */
   constructor(options: RegistryOptions = {}) {
     this.ttlMs = options.ttlMs ?? DEFAULT_TTL_MS;
     this.maxAgents = options.maxAgents ?? DEFAULT_MAX_AGENTS;
@@ -580,6 +593,7 @@ function compare(a: LeaseRecord, b: LeaseRecord): number {
 
 /** Thrown by listings for a cursor this registry did not make. */
 export class CursorError extends Error {
+  /** Creates the error. */
   constructor() {
     super("invalid cursor");
     this.name = "CursorError";

@@ -102,6 +102,7 @@ export class WebhookDispatcher {
   /** Events dropped because the queue was full. */
   dropped = 0;
 
+  /** Creates a dispatcher; nothing is sent until {@linkcode WebhookDispatcher.enqueue}. */
   constructor(options: WebhookOptions) {
     this.#options = {
       url: options.url,
