@@ -620,3 +620,21 @@ Deno.test("the webhook queue is bounded and drops (and counts) what does not fit
   await dispatcher.drain();
   assertEquals(dispatcher.delivered, 4);
 });
+
+Deno.test("signatures made without a domain separator are refused", async () => {
+  const { canonicalize, announceSigningPayload } = await import("../protocol/mod.ts");
+  const sign = async (identity: { sign(m: Uint8Array): Promise<Uint8Array> }, payload: unknown) =>
+    btoa(
+      String.fromCharCode(...await identity.sign(new TextEncoder().encode(canonicalize(payload)))),
+    );
+  await withHarness(async (h) => {
+    const w = await makeWorld("bare");
+    const body = await w.announce(h.clock.now);
+    const bare = { ...body, signature: await sign(w.identity, announceSigningPayload(body)) };
+    await expectError(await h.post("/peer/announce", bare), 403, /signature does not verify/);
+    assertEquals((await h.post("/peer/announce", body)).status, 200);
+    const payload = { agentId: w.identity.agentId, ts: h.clock.now };
+    const heartbeat = { ...payload, signature: await sign(w.identity, payload) };
+    await expectError(await h.post("/peer/heartbeat", heartbeat), 403, /signature does not verify/);
+  });
+});
