@@ -24,7 +24,7 @@ import {
 import { fromBase64 } from "../protocol/_bytes.ts";
 import { importVerifyKey } from "../protocol/_ed25519.ts";
 import { NOT_UTF8, parseJson, readLimitedText, TOO_LARGE } from "./_body.ts";
-import { CursorError, type LeaseRecord, type Registry } from "./registry.ts";
+import { CursorError, type LeaseRecord, type Page, type Registry } from "./registry.ts";
 
 /** Largest heartbeat body accepted, in bytes: a heartbeat is about 200. */
 export const MAX_HEARTBEAT_BYTES = 4096;
@@ -249,17 +249,25 @@ export function createHttpApp(ctx: HttpContext): Hono {
     });
   });
 
-  app.get("/worlds", (c) => {
+  /** A paged listing: `?limit=` and `?cursor=` validated, records shown through `view`. */
+  const listing = (
+    key: string,
+    list: (now: number, limit: number, cursor?: string) => Page,
+    view: (record: LeaseRecord) => Record<string, unknown>,
+  ) =>
+  (c: Ctx) => {
     const limit = pageLimit(c);
     if (typeof limit === "string") return fail(c, 400, limit);
     try {
-      const page = registry.listWorlds(clock(), limit, c.req.query("cursor"));
-      return c.json({ worlds: page.records.map(worldSummary), nextCursor: page.nextCursor });
+      const page = list(clock(), limit, c.req.query("cursor"));
+      return c.json({ [key]: page.records.map(view), nextCursor: page.nextCursor });
     } catch (error) {
       if (error instanceof CursorError) return fail(c, 400, "invalid cursor");
       throw error;
     }
-  });
+  };
+
+  app.get("/worlds", listing("worlds", (...a) => registry.listWorlds(...a), worldSummary));
 
   app.get("/world/:worldId", (c) => {
     const worldId = c.req.param("worldId");
@@ -278,17 +286,7 @@ export function createHttpApp(ctx: HttpContext): Hono {
     });
   });
 
-  app.get("/agents", (c) => {
-    const limit = pageLimit(c);
-    if (typeof limit === "string") return fail(c, 400, limit);
-    try {
-      const page = registry.listAgents(clock(), limit, c.req.query("cursor"));
-      return c.json({ agents: page.records.map(agentView), nextCursor: page.nextCursor });
-    } catch (error) {
-      if (error instanceof CursorError) return fail(c, 400, "invalid cursor");
-      throw error;
-    }
-  });
+  app.get("/agents", listing("agents", (...a) => registry.listAgents(...a), agentView));
 
   app.get("/peer/ping", (c) => c.json({ ok: true, ts: clock(), agentId: ctx.identity.agentId }));
 
