@@ -224,8 +224,10 @@ export function createHttpApp(ctx: HttpContext): Hono {
     const record = registry.get(heartbeat.agentId, now);
     if (!record) return fail(c, 404, "unknown or expired agent: announce again");
     // Imported once per lease and kept on the record: the hot path only verifies.
-    record.verifyKey ??= await importVerifyKey(fromBase64(record.publicKey)!);
-    if (!await verifyHeartbeat(heartbeat, record.verifyKey)) {
+    record.verifyKey ??= await importVerifyKey(fromBase64(record.publicKey)!).catch(() =>
+      undefined
+    );
+    if (!record.verifyKey || !await verifyHeartbeat(heartbeat, record.verifyKey)) {
       return fail(c, 403, "signature does not verify");
     }
     const outcome = registry.heartbeat(heartbeat.agentId, heartbeat.ts, now);

@@ -9,6 +9,7 @@
  */
 import type { Endpoint } from "../protocol/mod.ts";
 import { isValidWorldId } from "../protocol/mod.ts";
+import { fromBase64 } from "../protocol/_bytes.ts";
 import type { LeaseRecord, Registry, Tombstone } from "./registry.ts";
 
 /** The snapshot file's format marker and version. */
@@ -109,7 +110,7 @@ function parseRecord(value: unknown): LeaseRecord | undefined {
   if (typeof value !== "object" || value === null) return undefined;
   const r = value as Record<string, unknown>;
   if (
-    typeof r.agentId !== "string" || typeof r.publicKey !== "string" ||
+    typeof r.agentId !== "string" || fromBase64(r.publicKey)?.length !== 32 ||
     typeof r.alias !== "string" || !Array.isArray(r.endpoints) || !r.endpoints.every(isEndpoint) ||
     !Array.isArray(r.capabilities) || !r.capabilities.every((c) => typeof c === "string") ||
     !isTimestamp(r.grantedAt) || !isTimestamp(r.lastSeen) || !isTimestamp(r.lastAnnounceTs) ||
@@ -119,7 +120,7 @@ function parseRecord(value: unknown): LeaseRecord | undefined {
   ) return undefined;
   return {
     agentId: r.agentId,
-    publicKey: r.publicKey,
+    publicKey: r.publicKey as string,
     alias: r.alias,
     version: r.version as string | undefined,
     endpoints: r.endpoints,

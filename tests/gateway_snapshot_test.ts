@@ -16,7 +16,7 @@ function filledRegistry(count: number, now: number): Registry {
   for (let i = 0; i < count; i++) {
     registry.announce({
       agentId: `aw:sha256:${i}`,
-      publicKey: "k",
+      publicKey: "A".repeat(43) + "=",
       alias: `w${i}`,
       version: "1",
       endpoints: [{ address: "10.0.0.1", port: 8000 + i }],
@@ -67,16 +67,22 @@ Deno.test("malformed records are skipped and the rest restored", async () => {
       format: "agentworlds-registry",
       version: 1,
       savedAt: 5_000,
-      records: [good, { agentId: 7 }, null, { ...good, agentId: "x", worldId: "../bad" }],
+      records: [
+        good,
+        { agentId: 7 },
+        null,
+        { ...good, agentId: "x", worldId: "../bad" },
+        { ...good, agentId: "y", worldId: "y", publicKey: "not a key" },
+      ],
       tombstones: [{ agentId: "gone", lastAnnounceTs: 4_000, lastHeartbeatTs: 0 }, "junk"],
     };
     await Deno.writeTextFile(`${dir}/registry.json`, JSON.stringify(file));
     const logs: string[] = [];
     const target = new Registry();
     const result = await loadSnapshot(`${dir}/registry.json`, target, 5_000, (m) => logs.push(m));
-    assertEquals([result.restored, result.skipped], [1, 3]);
+    assertEquals([result.restored, result.skipped], [1, 4]);
     assertEquals(target.tombstones().map((t) => t.agentId), ["gone"]);
-    assertMatch(logs.join("\n"), /skipped 3 malformed records/);
+    assertMatch(logs.join("\n"), /skipped 4 malformed records/);
   });
 });
 
