@@ -116,6 +116,8 @@ export const DEFAULT_MAX_AGENTS = 100_000;
 // Expiry deadlines are grouped into buckets of this width, so renewing a
 // lease is O(1) and a sweep only visits records whose deadline has come.
 const BUCKET_MS = 100;
+// Replay floors are forgotten by the second: nothing hinges on forgetting sooner.
+const TOMBSTONE_BUCKET_MS = 1000;
 
 /**
  * A page of a listing: records newest-granted first, and the cursor of the
@@ -156,6 +158,7 @@ export class Registry {
   #records = new Map<string, LeaseRecord>();
   #worlds = new Map<string, string>(); // worldId → agentId
   #tombstones = new Map<string, Tombstone & { forgetAt: number }>();
+  #tombstoneBuckets = new Map<number, Set<string>>(); // ceil(forgetAt / bucket) → agentIds
   #buckets = new Map<number, Set<LeaseRecord>>();
   #bucketOf = new Map<LeaseRecord, number>();
   #sweptThrough = -Infinity; // every bucket ≤ this has been reclaimed
@@ -239,7 +242,7 @@ export class Registry {
         return { ok: false, reason: "full", error: "the registry is full" };
       }
       const tombstone = this.#tombstones.get(input.agentId);
-      this.#tombstones.delete(input.agentId);
+      this.#forgetTombstone(input.agentId);
       const record: LeaseRecord = {
         agentId: input.agentId,
         publicKey: input.publicKey,
@@ -342,6 +345,7 @@ export class Registry {
         const bucket = this.#buckets.get(key);
         if (!bucket) continue;
         for (const record of bucket) reclaimed.push(record);
+        this.#buckets.delete(key); // whole: #reclaim need not empty it record by record
       }
       // The bucket holding `now` itself may have deadlines already passed.
       const current = this.#buckets.get(last + 1);
@@ -358,8 +362,16 @@ export class Registry {
         this.#emit({ type: "expired", record, at: this.leaseExpiresAt(record) });
       }
     }
-    for (const [agentId, tombstone] of this.#tombstones) {
-      if (tombstone.forgetAt < now) this.#tombstones.delete(agentId);
+    // Replay floors are bucketed by when they may be forgotten, so this
+    // visits only buckets that are due, not every floor held.
+    const due = Math.ceil(now / TOMBSTONE_BUCKET_MS);
+    for (const [key, agentIds] of this.#tombstoneBuckets) {
+      if (key > due) continue;
+      for (const agentId of agentIds) {
+        if (key < due || this.#tombstones.get(agentId)!.forgetAt < now) {
+          this.#forgetTombstone(agentId);
+        }
+      }
     }
     return reclaimed;
   }
@@ -433,12 +445,28 @@ export class Registry {
     // Past forgetAt, any message at or below these floors is stale anyway.
     const newest = Math.max(floors.lastAnnounceTs, floors.lastHeartbeatTs);
     const forgetAt = Math.max(newest, now) + this.replayWindowMs;
+    this.#forgetTombstone(floors.agentId);
     this.#tombstones.set(floors.agentId, {
       agentId: floors.agentId,
       lastAnnounceTs: floors.lastAnnounceTs,
       lastHeartbeatTs: floors.lastHeartbeatTs,
       forgetAt,
     });
+    const key = Math.ceil(forgetAt / TOMBSTONE_BUCKET_MS);
+    let bucket = this.#tombstoneBuckets.get(key);
+    if (!bucket) this.#tombstoneBuckets.set(key, bucket = new Set());
+    bucket.add(floors.agentId);
+  }
+
+  #forgetTombstone(agentId: string): void {
+    const tombstone = this.#tombstones.get(agentId);
+    if (!tombstone) return;
+    this.#tombstones.delete(agentId);
+    const key = Math.ceil(tombstone.forgetAt / TOMBSTONE_BUCKET_MS);
+    const bucket = this.#tombstoneBuckets.get(key);
+    if (!bucket) return;
+    bucket.delete(agentId);
+    if (bucket.size === 0) this.#tombstoneBuckets.delete(key);
   }
 
   #insert(record: LeaseRecord): void {
@@ -454,7 +482,7 @@ export class Registry {
   #setWorld(record: LeaseRecord, worldId: string | undefined): void {
     if (record.worldId !== undefined) {
       if (this.#worlds.get(record.worldId) === record.agentId) this.#worlds.delete(record.worldId);
-      this.#worldsByGrant.removeAll([record]);
+      this.#worldsByGrant.remove(record);
     }
     record.worldId = worldId;
     if (worldId !== undefined) {
@@ -492,10 +520,12 @@ export class Registry {
     }
     const key = this.#bucketOf.get(record);
     if (key !== undefined) {
-      const bucket = this.#buckets.get(key)!;
-      bucket.delete(record);
-      if (bucket.size === 0) this.#buckets.delete(key);
       this.#bucketOf.delete(record);
+      const bucket = this.#buckets.get(key);
+      if (bucket) {
+        bucket.delete(record);
+        if (bucket.size === 0) this.#buckets.delete(key);
+      }
     }
     this.#keepTombstone(record, now);
   }
@@ -510,16 +540,20 @@ function range(from: number, to: number): number[] {
 /**
  * Records ordered by `(grantedAt, agentId)`, oldest first, for stable
  * newest-first pagination. New leases are granted "now", so inserts land at
- * the end; removals are batched by the sweep.
+ * the end. A sweep's removals are lazy: the records are marked, skipped by
+ * pages, and dropped in one pass once they are half the array, so reclaiming
+ * k leases costs amortized O(k), not a pass over every record.
  */
 class GrantIndex {
   #items: LeaseRecord[] = [];
+  #removed = new Set<LeaseRecord>(); // still in #items, awaiting compaction
 
   get size(): number {
-    return this.#items.length;
+    return this.#items.length - this.#removed.size;
   }
 
   insert(record: LeaseRecord): void {
+    if (this.#removed.has(record)) this.#compact(); // never hold one record twice
     const items = this.#items;
     const last = items[items.length - 1];
     if (!last || compare(last, record) < 0) {
@@ -529,17 +563,30 @@ class GrantIndex {
     items.splice(this.#lowerBound(record.grantedAt, record.agentId), 0, record);
   }
 
-  removeAll(records: LeaseRecord[]): void {
-    if (records.length === 0) return;
-    if (records.length <= 8) {
-      for (const record of records) {
-        const i = this.#lowerBound(record.grantedAt, record.agentId);
-        if (this.#items[i] === record) this.#items.splice(i, 1);
+  /** Removes one record now. */
+  remove(record: LeaseRecord): void {
+    if (this.#removed.has(record)) this.#compact();
+    for (let i = this.#lowerBound(record.grantedAt, record.agentId); i < this.#items.length; i++) {
+      const item = this.#items[i];
+      if (item === record) {
+        this.#items.splice(i, 1);
+        return;
       }
-      return;
+      if (item.grantedAt !== record.grantedAt || item.agentId !== record.agentId) return;
     }
-    const gone = new Set(records);
-    this.#items = this.#items.filter((record) => !gone.has(record));
+  }
+
+  /** Removes records held here, lazily (see the class doc). */
+  removeAll(records: LeaseRecord[]): void {
+    for (const record of records) this.#removed.add(record);
+    if (this.#removed.size * 2 > this.#items.length) this.#compact();
+  }
+
+  #compact(): void {
+    const removed = this.#removed;
+    if (removed.size === 0) return;
+    this.#items = this.#items.filter((record) => !removed.has(record));
+    removed.clear();
   }
 
   /** Index of the first item not less than (grantedAt, agentId). */
@@ -569,15 +616,17 @@ class GrantIndex {
       // Continue strictly after (older than) the cursor's record.
       start = this.#lowerBound(position.grantedAt, position.agentId) - 1;
     }
+    const removed = this.#removed;
+    const shown = (record: LeaseRecord) => !removed.has(record) && live(record);
     const records: LeaseRecord[] = [];
     let i = start;
     for (; i >= 0 && records.length < limit; i--) {
       const record = this.#items[i];
-      if (live(record)) records.push(record);
+      if (shown(record)) records.push(record);
     }
     let more = false;
     for (; i >= 0; i--) {
-      if (live(this.#items[i])) {
+      if (shown(this.#items[i])) {
         more = true;
         break;
       }
