@@ -1,0 +1,130 @@
+/**
+ * `deno task bench [heartbeat|announce|scale|mix|liveness …]`: the gateway's
+ * benchmarks (issue 6). With no names (and no `BENCH_ONLY`), all run, in
+ * that order; BENCHMARKS.md explains each and keeps their numbers.
+ *
+ * Environment (all optional):
+ * - `BENCH_ONLY`: comma-separated names, as the arguments.
+ * - `BENCH_WORLDS`: worlds of `scale` and `mix`. Default: 100000.
+ * - `BENCH_MIX_SECONDS`: how long `mix` runs. Default: 60.
+ * - `BENCH_HEARTBEATS`: heartbeats `heartbeat` measures. Default: 100000.
+ * - `BENCH_CONNECTIONS`: connections of `heartbeat` and `announce`. Default: 32.
+ * - `BENCH_RESULTS`: where the JSON results go. Default: `bench/results/latest.json`;
+ *   `-` writes none.
+ *
+ * The gateway under test is always its own process (`deno task gateway`);
+ * the load generator is this process, speaking HTTP/1.1 over raw TCP.
+ *
+ * @module
+ */
+import { startGatewayProcess } from "./_gateway_process.ts";
+import { describeMachine, machine } from "./_proc.ts";
+import { ms } from "./_stats.ts";
+import { Fleet } from "./_worlds.ts";
+import { benchAnnounces } from "./announce.ts";
+import { benchHeartbeats } from "./heartbeat.ts";
+import { benchLiveness } from "./liveness.ts";
+import { benchMix } from "./mix.ts";
+import { benchScaleInProcess, benchScaleReads, writeFleetSnapshot } from "./scale.ts";
+
+const BENCHES = ["heartbeat", "announce", "scale", "mix", "liveness"] as const;
+type BenchName = typeof BENCHES[number];
+
+function positive(name: string, fallback: number): number {
+  const raw = Deno.env.get(name);
+  if (raw === undefined || raw.trim() === "") return fallback;
+  const value = Number(raw);
+  if (!(value > 0)) throw new Error(`${name} must be a positive number, got ${raw}`);
+  return value;
+}
+
+function selection(): BenchName[] {
+  const names = [...Deno.args, ...(Deno.env.get("BENCH_ONLY") ?? "").split(",")]
+    .map((name) => name.trim())
+    .filter((name) => name !== "");
+  for (const name of names) {
+    if (!(BENCHES as readonly string[]).includes(name)) {
+      throw new Error(`unknown benchmark ${name}; choose from ${BENCHES.join(", ")}`);
+    }
+  }
+  return names.length === 0 ? [...BENCHES] : BENCHES.filter((name) => names.includes(name));
+}
+
+if (import.meta.main) {
+  const selected = selection();
+  const worlds = positive("BENCH_WORLDS", 100_000);
+  const mixSeconds = positive("BENCH_MIX_SECONDS", 60);
+  const connections = positive("BENCH_CONNECTIONS", 32);
+  const heartbeats = positive("BENCH_HEARTBEATS", 100_000);
+  const resultsPath = Deno.env.get("BENCH_RESULTS") ??
+    new URL("./results/latest.json", import.meta.url).pathname;
+
+  const started = performance.now();
+  const env = Object.entries({
+    BENCH_WORLDS: worlds,
+    BENCH_MIX_SECONDS: mixSeconds,
+    BENCH_CONNECTIONS: connections,
+    BENCH_HEARTBEATS: heartbeats,
+  }).map(([name, value]) => `${name}=${value}`).join(" ");
+  const command = `${env} deno task bench ${selected.join(" ")}`;
+  console.log(`machine: ${describeMachine()}`);
+  console.log(`command: ${command}`);
+  const results: Record<string, unknown> = {
+    machine: machine(),
+    command,
+    date: new Date().toISOString(),
+  };
+
+  if (selected.includes("heartbeat")) {
+    console.log("\n[heartbeat] heartbeat throughput through the real HTTP stack");
+    results.heartbeat = await benchHeartbeats({ connections, heartbeats });
+  }
+  if (selected.includes("announce")) {
+    console.log("\n[announce] announce throughput");
+    results.announce = await benchAnnounces({ connections });
+  }
+  if (selected.includes("scale") || selected.includes("mix")) {
+    console.log(`\n(making ${worlds.toLocaleString("en-US")} world identities)`);
+    const made = performance.now();
+    const fleet = await Fleet.create(worlds, "world");
+    console.log(`(made in ${ms(performance.now() - made)})`);
+    try {
+      if (selected.includes("scale")) {
+        console.log(`\n[scale] ${worlds.toLocaleString("en-US")} live worlds in one gateway`);
+        results.scale = await benchScaleInProcess(fleet);
+      }
+      const dataDir = await Deno.makeTempDir({ prefix: "aw-bench-" });
+      await writeFleetSnapshot(fleet, dataDir);
+      const gateway = await startGatewayProcess({}, dataDir);
+      try {
+        if (selected.includes("scale")) {
+          results.scaleReads = await benchScaleReads(gateway, fleet);
+        }
+        if (selected.includes("mix")) {
+          console.log(`\n[mix] sustained heartbeats + reads for ${mixSeconds} s`);
+          results.mix = await benchMix(gateway, fleet, { seconds: mixSeconds });
+        }
+      } finally {
+        await gateway.stop();
+      }
+    } finally {
+      fleet.close();
+    }
+  }
+  if (selected.includes("liveness")) {
+    console.log("\n[liveness] how long a silent world stays visible");
+    results.liveness = await benchLiveness();
+  }
+
+  const totalMs = performance.now() - started;
+  results.totalMs = totalMs;
+  console.log(`\ndone in ${ms(totalMs)}`);
+  if (resultsPath !== "-") {
+    const dir = resultsPath.includes("/")
+      ? resultsPath.slice(0, resultsPath.lastIndexOf("/"))
+      : ".";
+    await Deno.mkdir(dir || "/", { recursive: true });
+    await Deno.writeTextFile(resultsPath, JSON.stringify(results, null, 2) + "\n");
+    console.log(`results: ${resultsPath}`);
+  }
+}
