@@ -85,6 +85,22 @@ export function parseHeartbeat(value: unknown): Parsed<Heartbeat> {
  */
 export async function verifyHeartbeat(heartbeat: Heartbeat, key: VerifyKey): Promise<boolean> {
   const payload = { agentId: heartbeat.agentId, ts: heartbeat.ts };
-  return await verifyWithKey(DOMAIN_SEPARATORS.HEARTBEAT, key, payload, heartbeat.signature) ||
-    await verifyWithKey(AGENTWORLD_HEARTBEAT_SEPARATOR, key, payload, heartbeat.signature);
+  // A key whose last heartbeat verified under the 1.2 separator tries that
+  // one first, so a 1.2 world's heartbeat costs one verify, not two.
+  const agentWorldFirst = agentWorldSeparatorKeys.has(key);
+  const separators = agentWorldFirst
+    ? [AGENTWORLD_HEARTBEAT_SEPARATOR, DOMAIN_SEPARATORS.HEARTBEAT]
+    : [DOMAIN_SEPARATORS.HEARTBEAT, AGENTWORLD_HEARTBEAT_SEPARATOR];
+  for (const separator of separators) {
+    if (await verifyWithKey(separator, key, payload, heartbeat.signature)) {
+      const agentWorld = separator === AGENTWORLD_HEARTBEAT_SEPARATOR;
+      if (agentWorld && !agentWorldFirst) agentWorldSeparatorKeys.add(key);
+      if (!agentWorld && agentWorldFirst) agentWorldSeparatorKeys.delete(key);
+      return true;
+    }
+  }
+  return false;
 }
+
+// Keys whose last heartbeat verified under the AgentWorld 1.2 separator.
+const agentWorldSeparatorKeys = new WeakSet<VerifyKey>();

@@ -36,12 +36,26 @@ export interface Identity {
  * @throws {TypeError} When the key is not 32 bytes of base64.
  */
 export async function agentIdFromPublicKey(publicKeyB64: string): Promise<string> {
+  const cached = agentIdCache.get(publicKeyB64);
+  if (cached !== undefined) return cached;
   const raw = fromBase64(publicKeyB64);
   if (!raw || raw.length !== 32) {
     throw new TypeError("publicKeyB64 must be the base64 of a 32-byte Ed25519 key");
   }
-  return AGENT_ID_PREFIX + toHex(await sha256(raw));
+  const agentId = AGENT_ID_PREFIX + toHex(await sha256(raw));
+  if (agentIdCache.size >= AGENT_ID_CACHE_LIMIT) {
+    agentIdCache.delete(agentIdCache.keys().next().value!);
+  }
+  agentIdCache.set(publicKeyB64, agentId);
+  return agentId;
 }
+
+// Agent ids of recent keys (up to 10,000, oldest dropped first): a gateway
+// checks an announce's key against its id more than once, and worlds
+// re-announce with the same key. SHA-256 through WebCrypto is an async op
+// that costs more than the hash itself.
+const AGENT_ID_CACHE_LIMIT = 10_000;
+const agentIdCache = new Map<string, string>();
 
 /**
  * Builds an identity from a 32-byte Ed25519 seed (the RFC 8032 private key).
