@@ -82,6 +82,8 @@ export interface PacedResult {
    * plus any wait for a free connection while the server was slow.
    */
   sendLag: Samples;
+  /** The generator's own longest event-loop stall, in ms (a 1 ms interval's worst lateness). */
+  generatorStallMs: number;
 }
 
 /**
@@ -95,6 +97,13 @@ export async function pacedLoop(connections: HttpConnection[], plan: Plan): Prom
   const count = plan.at.length;
   let next = 0;
   const started = performance.now();
+  let tick = started;
+  let generatorStallMs = 0;
+  const probe = setInterval(() => {
+    const now = performance.now();
+    generatorStallMs = Math.max(generatorStallMs, now - tick);
+    tick = now;
+  }, 1);
   await Promise.all(connections.map(async (connection) => {
     while (next < count) {
       const i = next++;
@@ -110,9 +119,11 @@ export async function pacedLoop(connections: HttpConnection[], plan: Plan): Prom
       tally(kind.statuses, response.status);
     }
   }));
+  clearInterval(probe);
   return {
     elapsedMs: performance.now() - started,
     kinds: Object.fromEntries(plan.kinds.map((name, k) => [name, kinds[k]])),
     sendLag,
+    generatorStallMs,
   };
 }
