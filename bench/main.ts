@@ -25,7 +25,12 @@ import { benchAnnounces } from "./announce.ts";
 import { benchHeartbeats } from "./heartbeat.ts";
 import { benchLiveness } from "./liveness.ts";
 import { benchMix } from "./mix.ts";
-import { benchScaleInProcess, benchScaleReads, writeFleetSnapshot } from "./scale.ts";
+import {
+  benchScaleInProcess,
+  benchScaleReads,
+  emptyGatewayRss,
+  writeFleetSnapshot,
+} from "./scale.ts";
 
 const BENCHES = ["heartbeat", "announce", "scale", "mix", "liveness"] as const;
 type BenchName = typeof BENCHES[number];
@@ -93,16 +98,22 @@ if (import.meta.main) {
         console.log(`\n[scale] ${worlds.toLocaleString("en-US")} live worlds in one gateway`);
         results.scale = await benchScaleInProcess(fleet);
       }
+      const emptyRss = await emptyGatewayRss();
       const dataDir = await Deno.makeTempDir({ prefix: "aw-bench-" });
       await writeFleetSnapshot(fleet, dataDir);
       const gateway = await startGatewayProcess({}, dataDir);
       try {
         if (selected.includes("scale")) {
-          results.scaleReads = await benchScaleReads(gateway, fleet);
+          results.scaleReads = await benchScaleReads(gateway, fleet, {
+            emptyGatewayRss: emptyRss,
+          });
         }
         if (selected.includes("mix")) {
           console.log(`\n[mix] sustained heartbeats + reads for ${mixSeconds} s`);
-          results.mix = await benchMix(gateway, fleet, { seconds: mixSeconds });
+          results.mix = await benchMix(gateway, fleet, {
+            seconds: mixSeconds,
+            emptyGatewayRss: emptyRss,
+          });
         }
       } finally {
         await gateway.stop();

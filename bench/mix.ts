@@ -26,6 +26,8 @@ export interface MixOptions {
   readsPerSecond?: number;
   /** Keep-alive connections. Default: 16. */
   connections?: number;
+  /** An empty gateway process's RSS, to tell memory per world. */
+  emptyGatewayRss?: number;
 }
 
 /** What {@linkcode benchMix} measured. */
@@ -141,9 +143,18 @@ export async function benchMix(
     } reads/s for ${seconds} s, ${connectionCount} connections:`,
   );
   print(
-    `  gateway CPU ${(use.core * 100).toFixed(1)} % of one core; RSS ${mib(gatewayRssBefore)} → ${
-      mib(gatewayRssAfter)
-    }; errors ${errors}; generator CPU ${(generatorUse.core * 100).toFixed(1)} %`,
+    `  gateway CPU ${(use.core * 100).toFixed(1)} % of one core; errors ${errors}; ` +
+      `generator CPU ${(generatorUse.core * 100).toFixed(1)} %`,
+  );
+  const perWorld = (bytes: number, worlds = count) =>
+    `${(bytes / worlds / 1024).toFixed(1)} KiB/world`;
+  const keyed = new Set(heartbeatJobs.map(([world]) => world)).size; // worlds that heartbeated
+  print(
+    `  gateway RSS ${mib(gatewayRssBefore)} → ${mib(gatewayRssAfter)}` +
+      (options.emptyGatewayRss === undefined
+        ? ""
+        : `: ${perWorld(gatewayRssBefore - options.emptyGatewayRss)} held, `) +
+      `+${perWorld(gatewayRssAfter - gatewayRssBefore, keyed)} once its verify key is cached`,
   );
   print(
     `  send lag (late departures): ${latency(result.sendLag.summary())}; ` +

@@ -19,7 +19,7 @@ import {
 } from "../gateway/mod.ts";
 import { importVerifyKey } from "../protocol/_ed25519.ts";
 import { fromBase64 } from "../protocol/_bytes.ts";
-import type { GatewayProcess } from "./_gateway_process.ts";
+import { type GatewayProcess, startGatewayProcess } from "./_gateway_process.ts";
 import { openConnections, serializeRequest } from "./_http_client.ts";
 import { closedLoop, type StatusCounts } from "./_load.ts";
 import { rssBytes } from "./_proc.ts";
@@ -80,9 +80,8 @@ export async function withStallProbe<T>(
 /** What the in-process part of {@linkcode benchScale} measured. */
 export interface ScaleResult {
   worlds: number;
-  /** Heap and RSS growth per world once the registry holds them, in bytes. */
+  /** Heap growth per world once the registry holds them, in bytes (after a full GC). */
   heapPerWorld: number;
-  rssPerWorld: number;
   /** Extra heap per world once its verify key is imported (every heartbeating world has one). */
   keyHeapPerWorld: number;
   snapshot: {
@@ -120,7 +119,6 @@ export async function benchScaleInProcess(
   fillRegistry(registry, fleet, now);
   const filled = settle();
   const heapPerWorld = (filled.heapUsed - before.heapUsed) / count;
-  const rssPerWorld = (filled.rss - before.rss) / count;
   for (const record of registry.records()) {
     record.verifyKey = await importVerifyKey(fromBase64(record.publicKey)!);
   }
@@ -129,8 +127,7 @@ export async function benchScaleInProcess(
   print(
     `  memory (registry filled directly, ${int(count)} worlds): heap ${
       int(heapPerWorld)
-    } B/world, RSS ${int(rssPerWorld)} B/world; +${int(keyHeapPerWorld)} B/world heap ` +
-      `once its verify key is cached`,
+    } B/world; +${int(keyHeapPerWorld)} B/world once its verify key is cached`,
   );
 
   // The snapshot: write it three times under a stall probe, then load it.
@@ -216,7 +213,6 @@ export async function benchScaleInProcess(
   return {
     worlds: count,
     heapPerWorld,
-    rssPerWorld,
     keyHeapPerWorld,
     snapshot: { bytes, writes, loadMs },
     sweep,
@@ -231,6 +227,21 @@ export async function writeFleetSnapshot(fleet: Fleet, dataDir: string): Promise
   await writeSnapshot(`${dataDir}/registry.json`, registry, now);
 }
 
+/** The resident memory of a gateway process holding nothing. */
+export async function emptyGatewayRss(): Promise<number> {
+  const gateway = await startGatewayProcess();
+  try {
+    const connections = await openConnections(gateway.url, 1);
+    await closedLoop(connections, [
+      Array.from({ length: 100 }, () => serializeRequest("GET", "/health", gateway.host)),
+    ]);
+    connections[0].close();
+    return rssBytes(gateway.pid);
+  } finally {
+    await gateway.stop();
+  }
+}
+
 /** Read latency of one route over HTTP. */
 export interface ReadLatency {
   route: string;
@@ -243,8 +254,9 @@ export interface ScaleHttpResult {
   worlds: number;
   /** From spawning the gateway process to it listening, snapshot loaded. */
   bootMs: number;
-  /** The gateway process's resident memory once booted. */
+  /** The gateway process's resident memory once booted, and an empty gateway's. */
   gatewayRss: number;
+  emptyGatewayRss: number;
   reads: ReadLatency[];
 }
 
@@ -255,7 +267,7 @@ export interface ScaleHttpResult {
 export async function benchScaleReads(
   gateway: GatewayProcess,
   fleet: Fleet,
-  options: { requests?: number; connections?: number } = {},
+  options: { requests?: number; connections?: number; emptyGatewayRss: number },
   print: (line: string) => void = console.log,
 ): Promise<ScaleHttpResult> {
   const requests = options.requests ?? 5000;
@@ -264,7 +276,9 @@ export async function benchScaleReads(
   print(
     `  gateway process booted with ${int(fleet.worlds.length)} worlds in ${
       ms(gateway.bootMs)
-    } (spawn + snapshot load); RSS ${mib(gatewayRss)}`,
+    } (spawn + snapshot load); RSS ${mib(gatewayRss)} (empty gateway: ${
+      mib(options.emptyGatewayRss)
+    })`,
   );
   const routes: [string, (i: number) => string][] = [
     ["GET /world/{id}", (i) => `/world/${fleet.worlds[(i * 7919) % fleet.worlds.length].worldId}`],
@@ -294,5 +308,11 @@ export async function benchScaleReads(
     );
   }
   for (const connection of connections) connection.close();
-  return { worlds: fleet.worlds.length, bootMs: gateway.bootMs, gatewayRss, reads };
+  return {
+    worlds: fleet.worlds.length,
+    bootMs: gateway.bootMs,
+    gatewayRss,
+    emptyGatewayRss: options.emptyGatewayRss,
+    reads,
+  };
 }
