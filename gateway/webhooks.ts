@@ -101,6 +101,8 @@ export class WebhookDispatcher {
   delivered = 0;
   /** Events dropped because the queue was full. */
   dropped = 0;
+  #dropLoggedAt = -Infinity;
+  #droppedLogged = 0;
 
   /** Creates a dispatcher; nothing is sent until {@linkcode WebhookDispatcher.enqueue}. */
   constructor(options: WebhookOptions) {
@@ -121,7 +123,16 @@ export class WebhookDispatcher {
     if (this.#closed) return false;
     if (this.#queue.length >= this.#options.maxQueue) {
       this.dropped++;
-      this.#options.log(`webhook queue full: dropped ${event.event} for ${event.worldId}`);
+      // One line per second at most: a mass expiry must not flood the log.
+      const now = this.#options.clock();
+      if (now - this.#dropLoggedAt >= 1000) {
+        const since = this.dropped - this.#droppedLogged;
+        this.#options.log(
+          `webhook queue full: dropped ${since} event(s), latest ${event.event} for ${event.worldId}`,
+        );
+        this.#dropLoggedAt = now;
+        this.#droppedLogged = this.dropped;
+      }
       return false;
     }
     this.#queue.push(event);
