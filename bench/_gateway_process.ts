@@ -6,9 +6,7 @@
  *
  * @module
  */
-import { taskArgs } from "../tests/_process.ts";
-
-const root = new URL("../", import.meta.url).pathname;
+import { spawnTask } from "../tests/_process.ts";
 
 /** A running gateway process. */
 export interface GatewayProcess {
@@ -37,64 +35,23 @@ export async function startGatewayProcess(
   dataDir?: string,
 ): Promise<GatewayProcess> {
   const dir = dataDir ?? await Deno.makeTempDir({ prefix: "aw-bench-" });
-  const [run, ...rest] = taskArgs("gateway");
-  const extra = (Deno.env.get("BENCH_GATEWAY_FLAGS") ?? "").split(/\s+/).filter((f) => f !== "");
+  const flags = (Deno.env.get("BENCH_GATEWAY_FLAGS") ?? "").split(/\s+/).filter((f) => f !== "");
   const started = performance.now();
-  const process = new Deno.Command(Deno.execPath(), {
-    args: [run, ...extra, ...rest],
-    cwd: root,
-    env: { NO_COLOR: "1", HTTP_PORT: "0", LISTEN_ADDR: "127.0.0.1", DATA_DIR: dir, ...env },
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  let output = "";
-  const listening = Promise.withResolvers<string>();
-  const pump = async (stream: ReadableStream<Uint8Array>) => {
-    for await (const text of stream.pipeThrough(new TextDecoderStream())) {
-      output += text;
-      const match = output.match(/listening on (http:\/\/[^\s)]+)/);
-      if (match) listening.resolve(match[1]);
-    }
-  };
-  const pumps = Promise.all([pump(process.stdout), pump(process.stderr)]);
-  const status = process.status.then(async (s) => {
-    await pumps;
-    listening.reject(new Error(`gateway exited with ${s.code} before listening:\n${output}`));
-    return s;
-  });
-  const timer = setTimeout(
-    () => listening.reject(new Error(`gateway did not listen in 120 s:\n${output}`)),
-    120_000,
+  const gateway = await spawnTask(
+    "gateway",
+    { HTTP_PORT: "0", LISTEN_ADDR: "127.0.0.1", DATA_DIR: dir, ...env },
+    { timeoutMs: 120_000, flags },
   );
-  let url: string;
-  try {
-    url = await listening.promise;
-  } catch (error) {
-    try {
-      process.kill("SIGKILL");
-    } catch {
-      // already exited
-    }
-    await status;
-    throw error;
-  } finally {
-    clearTimeout(timer);
-  }
   const bootMs = performance.now() - started;
   return {
-    url,
-    host: new URL(url).host,
-    pid: process.pid,
+    url: gateway.url,
+    host: new URL(gateway.url).host,
+    pid: gateway.process.pid,
     dataDir: dir,
     bootMs,
-    output: () => output,
+    output: gateway.output,
     async stop() {
-      try {
-        process.kill("SIGTERM");
-      } catch {
-        // already exited
-      }
-      await status;
+      await gateway.kill("SIGTERM");
       await Deno.remove(dir, { recursive: true }).catch(() => {});
     },
   };

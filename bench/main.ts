@@ -9,8 +9,9 @@
  * - `BENCH_MIX_SECONDS`: how long `mix` runs. Default: 60.
  * - `BENCH_HEARTBEATS`: heartbeats `heartbeat` measures. Default: 100000.
  * - `BENCH_CONNECTIONS`: connections of `heartbeat` and `announce`. Default: 32.
- * - `BENCH_RESULTS`: where the JSON results go. Default: `bench/results/latest.json`;
- *   `-` writes none.
+ * - `BENCH_RESULTS`: where the JSON results go. Default: `bench/results/latest.json` for a
+ *   full run, none for a partial one (so it never overwrites the full run's numbers); `-`
+ *   writes none.
  *
  * The gateway under test is always its own process (`deno task gateway`);
  * the load generator is this process, speaking HTTP/1.1 over raw TCP.
@@ -61,8 +62,9 @@ if (import.meta.main) {
   const mixSeconds = positive("BENCH_MIX_SECONDS", 60);
   const connections = positive("BENCH_CONNECTIONS", 32);
   const heartbeats = positive("BENCH_HEARTBEATS", 100_000);
+  const full = selected.length === BENCHES.length;
   const resultsPath = Deno.env.get("BENCH_RESULTS") ??
-    new URL("./results/latest.json", import.meta.url).pathname;
+    (full ? new URL("./results/latest.json", import.meta.url).pathname : "-");
 
   const started = performance.now();
   const env = Object.entries({

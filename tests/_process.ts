@@ -24,6 +24,14 @@ export interface Spawned {
   status: Promise<Deno.CommandStatus>;
 }
 
+/** Options of {@linkcode spawnTask}. */
+export interface SpawnOptions {
+  /** How long to wait for "listening on", in ms. Default: 15000. */
+  timeoutMs?: number;
+  /** Extra `deno run` flags, placed before the task's own (e.g. `--cpu-prof`). */
+  flags?: string[];
+}
+
 /**
  * Spawns a task and resolves once it printed a line with a URL containing
  * "listening on"; rejects with its output if it exits first.
@@ -31,10 +39,11 @@ export interface Spawned {
 export async function spawnTask(
   task: keyof typeof denoJson.tasks,
   env: Record<string, string>,
-  timeoutMs = 15_000,
+  { timeoutMs = 15_000, flags = [] }: SpawnOptions = {},
 ): Promise<Spawned> {
+  const [subcommand, ...args] = taskArgs(task);
   const process = new Deno.Command(Deno.execPath(), {
-    args: taskArgs(task),
+    args: [subcommand, ...flags, ...args],
     cwd: root,
     env: { NO_COLOR: "1", ...env },
     stdout: "piped",
