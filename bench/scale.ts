@@ -19,6 +19,7 @@ import {
 } from "../gateway/mod.ts";
 import { importVerifyKey } from "../protocol/_ed25519.ts";
 import { fromBase64 } from "../protocol/_bytes.ts";
+import { SWEEP_BATCH } from "../gateway/gateway.ts";
 import { type GatewayProcess, startGatewayProcess } from "./_gateway_process.ts";
 import { openConnections, serializeRequest } from "./_http_client.ts";
 import { closedLoop, type StatusCounts } from "./_load.ts";
@@ -94,6 +95,8 @@ export interface ScaleResult {
     /** Reclaiming every lease at once (100,000 granted over 30 s, all run out): median, worst. */
     massExpiryMs: number;
     massExpiryWorstMs: number;
+    /** The same mass expiry as the gateway's timer reclaims it, in batches: worst batch. */
+    massExpiryBatchWorstMs: number;
     /** Leases granted over 30 s running out over 30 s, a sweep every 100 ms: median, worst. */
     rollingMedianMs: number;
     rollingWorstMs: number;
@@ -163,6 +166,7 @@ export async function benchScaleInProcess(
     return performance.now() - t;
   };
   const mass: number[] = [];
+  const massBatch: number[] = [];
   const idle: number[] = [];
   const idleWithTombstones: number[] = [];
   const rollingMedian: number[] = [];
@@ -176,6 +180,19 @@ export async function benchScaleInProcess(
     mass.push(timed(() => reclaimed = registry.sweep(now + ttl + 1).length));
     if (reclaimed !== count) throw new Error(`mass sweep reclaimed ${reclaimed}`);
     idleWithTombstones.push(timed(() => registry.sweep(now + ttl + 101)));
+
+    // The same mass expiry, reclaimed as the gateway's sweep timer does it.
+    const batched = new Registry();
+    gatewayLikeListener(batched);
+    fillRegistry(batched, fleet, now);
+    let batchedReclaimed = 0;
+    for (let more = true; more;) {
+      let got = 0;
+      massBatch.push(timed(() => got = batched.sweep(now + ttl + 1, SWEEP_BATCH).length));
+      batchedReclaimed += got;
+      more = got === SWEEP_BATCH;
+    }
+    if (batchedReclaimed !== count) throw new Error(`batched sweeps reclaimed ${batchedReclaimed}`);
 
     // Leases granted over 30 s run out over 30 s, swept every 100 ms.
     const rolling = new Registry();
@@ -193,6 +210,7 @@ export async function benchScaleInProcess(
   const sweep = {
     massExpiryMs: median(mass),
     massExpiryWorstMs: Math.max(...mass),
+    massExpiryBatchWorstMs: Math.max(...massBatch),
     rollingMedianMs: median(rollingMedian),
     rollingWorstMs: Math.max(...rollingWorst),
     idleMs: median(idle),
@@ -203,7 +221,9 @@ export async function benchScaleInProcess(
       int(count)
     } leases expiring at once ${ms(sweep.massExpiryMs)} (${
       ms(sweep.massExpiryWorstMs)
-    }); rolling expiry, a sweep per 100 ms: ${ms(sweep.rollingMedianMs)} (${
+    }), in the gateway's batches of ${int(SWEEP_BATCH)} at worst ${
+      ms(sweep.massExpiryBatchWorstMs)
+    } per batch; rolling expiry, a sweep per 100 ms: ${ms(sweep.rollingMedianMs)} (${
       ms(sweep.rollingWorstMs)
     }); idle ${ms(sweep.idleMs)}, idle with ${int(count)} replay floors ${
       ms(sweep.idleWithTombstonesMs)

@@ -237,7 +237,8 @@ export class Registry {
     const live = existing !== undefined && this.isLive(existing, now);
     if (!live) {
       // An expired record not yet reclaimed is reclaimed first, with its event.
-      if (existing || this.#records.size >= this.maxAgents) this.sweep(now);
+      if (existing) this.#expire([existing], now);
+      if (this.#records.size >= this.maxAgents) this.sweep(now);
       if (this.#records.size >= this.maxAgents) {
         return { ok: false, reason: "full", error: "the registry is full" };
       }
@@ -327,41 +328,50 @@ export class Registry {
   }
 
   /**
-   * Reclaims every record whose lease ran out by `now`, emitting `expired`
-   * for each, and forgets replay floors older than the replay window.
-   * Returns the reclaimed records.
+   * Reclaims the records whose lease ran out by `now`, oldest deadline first
+   * and at most `limit` of them (default: all), emitting `expired` for each,
+   * and forgets replay floors older than the replay window. Returns the
+   * reclaimed records; as many as `limit` means more may be due.
    */
-  sweep(now: number): LeaseRecord[] {
+  sweep(now: number, limit: number = Infinity): LeaseRecord[] {
     const reclaimed: LeaseRecord[] = [];
     // Buckets whose every deadline is < now. A deadline d sits in bucket
     // ceil(d / BUCKET_MS); that bucket is past when its upper edge < now.
     const last = Math.ceil(now / BUCKET_MS) - 1;
+    let stoppedAt: number | undefined; // a bucket only partly reclaimed, at the limit
     if (this.#buckets.size > 0) {
       const keys =
         this.#sweptThrough === -Infinity || last - this.#sweptThrough > this.#buckets.size
-          ? [...this.#buckets.keys()].filter((key) => key <= last)
+          ? [...this.#buckets.keys()].filter((key) => key <= last).sort((a, b) => a - b)
           : range(this.#sweptThrough + 1, last);
       for (const key of keys) {
         const bucket = this.#buckets.get(key);
         if (!bucket) continue;
-        for (const record of bucket) reclaimed.push(record);
-        this.#buckets.delete(key); // whole: #reclaim need not empty it record by record
+        if (reclaimed.length + bucket.size <= limit) {
+          for (const record of bucket) reclaimed.push(record);
+          this.#buckets.delete(key); // whole: #reclaim need not empty it record by record
+          continue;
+        }
+        for (const record of bucket) {
+          if (reclaimed.length >= limit) break;
+          reclaimed.push(record);
+        }
+        stoppedAt = key;
+        break;
       }
       // The bucket holding `now` itself may have deadlines already passed.
-      const current = this.#buckets.get(last + 1);
+      const current = stoppedAt === undefined ? this.#buckets.get(last + 1) : undefined;
       if (current) {
-        for (const record of current) if (!this.isLive(record, now)) reclaimed.push(record);
+        for (const record of current) {
+          if (reclaimed.length >= limit) break;
+          if (!this.isLive(record, now)) reclaimed.push(record);
+        }
       }
     }
-    this.#sweptThrough = Math.max(this.#sweptThrough, last);
-    if (reclaimed.length > 0) {
-      for (const record of reclaimed) this.#reclaim(record, now);
-      this.#agentsByGrant.removeAll(reclaimed);
-      this.#worldsByGrant.removeAll(reclaimed.filter((r) => r.worldId !== undefined));
-      for (const record of reclaimed) {
-        this.#emit({ type: "expired", record, at: this.leaseExpiresAt(record) });
-      }
-    }
+    this.#sweptThrough = stoppedAt === undefined
+      ? Math.max(this.#sweptThrough, last)
+      : stoppedAt - 1;
+    this.#expire(reclaimed, now);
     // Replay floors are bucketed by when they may be forgotten, so this
     // visits only buckets that are due, not every floor held.
     const due = Math.ceil(now / TOMBSTONE_BUCKET_MS);
@@ -510,6 +520,17 @@ export class Registry {
     bucket.add(record);
     this.#bucketOf.set(record, key);
     if (key <= this.#sweptThrough) this.#sweptThrough = key - 1;
+  }
+
+  /** Reclaims records whose lease ran out and says so, in one batch. */
+  #expire(records: LeaseRecord[], now: number): void {
+    if (records.length === 0) return;
+    for (const record of records) this.#reclaim(record, now);
+    this.#agentsByGrant.removeAll(records);
+    this.#worldsByGrant.removeAll(records.filter((r) => r.worldId !== undefined));
+    for (const record of records) {
+      this.#emit({ type: "expired", record, at: this.leaseExpiresAt(record) });
+    }
   }
 
   /** Drops a record from the maps and buckets; the sweep unindexes in batch. */

@@ -640,3 +640,37 @@ Deno.test("signatures made without a domain separator are refused", async () => 
     await expectError(await h.post("/peer/heartbeat", heartbeat), 403, /signature does not verify/);
   });
 });
+
+Deno.test("the sweep timer reclaims a mass expiry in batches, all of it within a second", async () => {
+  const { createGateway } = await import("../gateway/mod.ts");
+  const dataDir = await Deno.makeTempDir();
+  const gateway = await createGateway({
+    dataDir,
+    port: 0,
+    hostname: "127.0.0.1",
+    staleTtlMs: 200,
+    log: () => {},
+  });
+  try {
+    const now = Date.now();
+    for (let i = 0; i < 12_000; i++) {
+      gateway.registry.announce({
+        agentId: `aw:sha256:${i}`,
+        publicKey: "k",
+        alias: "w",
+        endpoints: [],
+        capabilities: [],
+        timestamp: 1,
+      }, now);
+    }
+    await gateway.start();
+    const deadline = Date.now() + 1500;
+    while (gateway.registry.size > 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assertEquals(gateway.registry.size, 0);
+  } finally {
+    await gateway.stop();
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});

@@ -215,3 +215,31 @@ Deno.test("nextDeadline is the earliest lease deadline held", () => {
   registry.announce(input(2), 1_234);
   assertEquals(registry.nextDeadline(), 1_234 + TTL);
 });
+
+Deno.test("a limited sweep reclaims the oldest deadlines first and the rest on later calls", () => {
+  const registry = new Registry({ ttlMs: TTL });
+  const events = recorder(registry);
+  for (let i = 0; i < 30; i++) registry.announce(input(i), i * 250); // deadlines in distinct buckets
+  registry.announce(input(99), 0); // shares the first bucket
+  const now = TTL + 30 * 250;
+  const first = registry.sweep(now, 7);
+  assertEquals(first.length, 7);
+  const firstDeadlines = first.map((r) => registry.leaseExpiresAt(r)).sort((a, b) => a - b);
+  assertEquals(firstDeadlines, [TTL, TTL, TTL + 250, TTL + 500, TTL + 750, TTL + 1000, TTL + 1250]);
+  let total = first.length;
+  for (let round = 0; round < 10 && total < 31; round++) total += registry.sweep(now, 7).length;
+  assertEquals(total, 31);
+  assertEquals(registry.size, 0);
+  assertEquals(events.filter((e) => e.type === "expired").length, 31);
+  assertEquals(registry.sweep(now, 7), []);
+});
+
+Deno.test("a limited sweep that stops mid-bucket finishes that bucket later", () => {
+  const registry = new Registry({ ttlMs: TTL });
+  for (let i = 0; i < 10; i++) registry.announce(input(i), 0); // one bucket
+  assertEquals(registry.sweep(TTL + 1, 4).length, 4);
+  assertEquals(registry.counts(TTL + 1).agents, 0, "all expired to readers already");
+  assertEquals(registry.sweep(TTL + 1, 4).length, 4);
+  assertEquals(registry.sweep(TTL + 1, 4).length, 2);
+  assertEquals(registry.size, 0);
+});
