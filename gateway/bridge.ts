@@ -26,6 +26,7 @@ import {
   verifyHttpResponseHeaders,
   verifyPeerMessage,
 } from "../protocol/mod.ts";
+import { isRecord } from "../protocol/_validate.ts";
 import { NOT_UTF8, parseJson, readLimitedText, TOO_LARGE } from "./_body.ts";
 import { verifyRequestHeaders } from "./http.ts";
 import type { LeaseRecord, Registry } from "./registry.ts";
@@ -283,7 +284,7 @@ export class Bridge {
             message: "alias must be a string of at most 64 characters",
           });
         }
-        const data = isObject(frame.data) ? frame.data : {};
+        const data = isRecord(frame.data) ? frame.data : {};
         const answer = await this.#call(record, guest, PEER_EVENTS.JOIN, {
           ...data,
           alias: frame.alias,
@@ -293,7 +294,7 @@ export class Bridge {
       }
       case "action": {
         const { type: _type, ...fields } = frame;
-        const data = isObject(frame.data) ? frame.data : fields;
+        const data = isRecord(frame.data) ? frame.data : fields;
         const answer = await this.#call(record, guest, PEER_EVENTS.ACTION, data);
         return send(socket, result("action_result", answer));
       }
@@ -344,7 +345,7 @@ export class Bridge {
     );
     if (!verified.ok) throw new Error(`the world's answer is not signed by it (${verified.error})`);
     const parsed = parseJson(text)?.value;
-    return { status: response.status, body: isObject(parsed) ? parsed : {} };
+    return { status: response.status, body: isRecord(parsed) ? parsed : {} };
   }
 
   /** `POST /peer/message`: a world's signed `world.state`, relayed to its watchers. */
@@ -366,7 +367,7 @@ export class Bridge {
       return error(400, "timestamp is outside the ±5 min window");
     }
     const content = parseContent(message.content);
-    if (!isObject(content) || !isValidWorldId(content.worldId)) {
+    if (!isRecord(content) || !isValidWorldId(content.worldId)) {
       return error(400, "content must be a JSON object with a valid worldId");
     }
     const worldId = content.worldId;
@@ -416,10 +417,6 @@ export class Bridge {
       // already closing
     }
   }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function result(type: string, answer: WorldAnswer): Record<string, unknown> {

@@ -10,8 +10,8 @@ import { type Context, Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import {
   ANNOUNCE_LIMITS,
-  announceKeyMatches,
   type Identity,
+  isAgentIdOf,
   isValidWorldId,
   MAX_CLOCK_SKEW_MS,
   parseAnnounce,
@@ -182,7 +182,9 @@ export function createHttpApp(ctx: HttpContext): Hono {
     }
     const world = declaredWorld(body.capabilities);
     if ("error" in world) return fail(c, 400, world.error);
-    if (!await announceKeyMatches(body)) return fail(c, 403, "from does not match publicKey");
+    if (!await isAgentIdOf(body.from, body.publicKey)) {
+      return fail(c, 403, "from does not match publicKey");
+    }
     if (!await verifyAnnounceSignature(body)) {
       const headerError = await verifyRequestHeaders(
         c.req.raw,

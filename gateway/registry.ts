@@ -419,12 +419,12 @@ export class Registry {
 
   /** Live agents, newest lease first, `limit` at a time. */
   listAgents(now: number, limit: number, cursor?: string): Page {
-    return this.#agentsByGrant.page(now, limit, cursor, (r) => this.isLive(r, now));
+    return this.#agentsByGrant.page(limit, cursor, (r) => this.isLive(r, now));
   }
 
   /** Live worlds, newest lease first, `limit` at a time. */
   listWorlds(now: number, limit: number, cursor?: string): Page {
-    return this.#worldsByGrant.page(now, limit, cursor, (r) => this.isLive(r, now));
+    return this.#worldsByGrant.page(limit, cursor, (r) => this.isLive(r, now));
   }
 
   /** Every record held, live or awaiting reclaim (for snapshots). */
@@ -625,7 +625,6 @@ class GrantIndex {
   }
 
   page(
-    _now: number,
     limit: number,
     cursor: string | undefined,
     live: (record: LeaseRecord) => boolean,

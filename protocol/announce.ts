@@ -7,7 +7,7 @@
  * @module
  */
 import { checkString, checkTimestamp, isRecord, type Parsed } from "./_validate.ts";
-import { agentIdFromPublicKey, type Identity } from "./identity.ts";
+import { type Identity, isAgentIdOf } from "./identity.ts";
 import { DOMAIN_SEPARATORS } from "./separators.ts";
 import { signWithDomainSeparator, verifyWithDomainSeparator } from "./signing.ts";
 
@@ -207,22 +207,11 @@ export function announceSigningPayload(body: Record<string, unknown>): Record<st
  * @param body The parsed announce body, as received (unknown fields kept).
  */
 export async function verifyAnnounceSignature(body: AnnounceBody): Promise<boolean> {
-  if (!await announceKeyMatches(body)) return false;
+  if (!await isAgentIdOf(body.from, body.publicKey)) return false;
   return await verifyWithDomainSeparator(
     DOMAIN_SEPARATORS.ANNOUNCE,
     body.publicKey,
     announceSigningPayload(body as unknown as Record<string, unknown>),
     body.signature,
   );
-}
-
-/** Whether `from` is the agent id of `publicKey`. Never throws. */
-export async function announceKeyMatches(
-  body: Pick<AnnounceBody, "from" | "publicKey">,
-): Promise<boolean> {
-  try {
-    return body.from === await agentIdFromPublicKey(body.publicKey);
-  } catch {
-    return false;
-  }
 }

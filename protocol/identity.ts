@@ -58,6 +58,28 @@ const AGENT_ID_CACHE_LIMIT = 10_000;
 const agentIdCache = new Map<string, string>();
 
 /**
+ * Whether `agentId` is the agent id of `publicKeyB64`: the binding every
+ * signed message's `from` must satisfy. `false`, never a throw, for a key
+ * that is not 32 bytes of base64.
+ *
+ * @example
+ * ```ts
+ * import { isAgentIdOf } from "@agentworlds/sdk/protocol";
+ * await isAgentIdOf(
+ *   "aw:sha256:21fe31dfa154a261626bf854046fd2271b7bed4b6abe45aa58877ef47f9721b9",
+ *   "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=",
+ * ); // true
+ * ```
+ */
+export async function isAgentIdOf(agentId: string, publicKeyB64: string): Promise<boolean> {
+  try {
+    return agentId === await agentIdFromPublicKey(publicKeyB64);
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Builds an identity from a 32-byte Ed25519 seed (the RFC 8032 private key).
  * The same seed always gives the same keys and agent id.
  *

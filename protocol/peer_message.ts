@@ -10,8 +10,7 @@
  * @module
  */
 import { checkString, checkTimestamp, isRecord, type Parsed } from "./_validate.ts";
-import { announceKeyMatches } from "./announce.ts";
-import type { Identity } from "./identity.ts";
+import { type Identity, isAgentIdOf } from "./identity.ts";
 import { DOMAIN_SEPARATORS } from "./separators.ts";
 import { signWithDomainSeparator, verifyWithDomainSeparator } from "./signing.ts";
 
@@ -111,7 +110,7 @@ export function parsePeerMessage(value: unknown): Parsed<PeerMessage> {
  * ```
  */
 export async function verifyPeerMessage(message: PeerMessage): Promise<boolean> {
-  if (!await announceKeyMatches(message)) return false;
+  if (!await isAgentIdOf(message.from, message.publicKey)) return false;
   const { signature, ...unsigned } = message;
   return await verifyWithDomainSeparator(
     DOMAIN_SEPARATORS.MESSAGE,

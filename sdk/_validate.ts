@@ -4,10 +4,7 @@
  * @module
  */
 
-/** Whether a value is a plain JSON object (not null, not an array). */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+export { isRecord } from "../protocol/_validate.ts";
 
 /** `value` when it is a positive finite number; otherwise a `TypeError` naming the option. */
 export function positiveMs(value: number, name: string): number {
