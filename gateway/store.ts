@@ -126,6 +126,11 @@ export interface WorldOwner {
   since: number;
   /** When a lease of the owner for this id was last live (store clock); retention counts from it. */
   lastUsedAt: number;
+  /**
+   * Rotations signed at or before this (the signed timestamp of the announce,
+   * rotation or transfer that made the binding) are replays.
+   */
+  rotationFloor: number;
 }
 
 /** A key rotation whose proofs the caller has verified. */
@@ -160,7 +165,7 @@ export type OwnershipOutcome =
     /** Whether a live lease was revoked (reason `admin`). */
     revoked: boolean;
   }
-  | { ok: false; reason: "unknown"; error: string };
+  | { ok: false; reason: "unknown" | "policy"; error: string };
 
 /** HTTP status of each refusal, in one place. */
 export const REFUSAL_STATUS: Readonly<
