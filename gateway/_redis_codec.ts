@@ -7,7 +7,7 @@
  */
 import type { Endpoint } from "../protocol/mod.ts";
 import type { AnnounceInput, ChangeEvent, ExpiryReason, LeaseRecord } from "./store.ts";
-import type { GrantPosition } from "./_grant_cursor.ts";
+import type { GrantPosition } from "./_grant_index.ts";
 
 /** A flat `[field, value, …]` reply, as `HGETALL` and stream entries give. */
 export type Flat = readonly string[];
@@ -103,20 +103,16 @@ export function isStreamId(id: string): boolean {
   return /^\d{1,20}-\d{1,20}$/.test(id);
 }
 
-/** Orders two stream ids (`""` first): negative, 0 or positive. */
+/** Orders two stream ids (`""` and foreign ids first): negative, 0 or positive. */
 export function compareStreamIds(a: string, b: string): number {
   if (a === b) return 0;
-  if (a === "") return -1;
-  if (b === "") return 1;
+  const aOurs = isStreamId(a);
+  const bOurs = isStreamId(b);
+  if (!aOurs || !bOurs) return aOurs ? 1 : bOurs ? -1 : 0;
   const [am, as] = a.split("-").map(BigInt);
   const [bm, bs] = b.split("-").map(BigInt);
   if (am !== bm) return am < bm ? -1 : 1;
   return as < bs ? -1 : as > bs ? 1 : 0;
-}
-
-/** The ms part of a stream id (the store clock when the event was appended). */
-export function streamIdTime(id: string): number {
-  return Number(id.slice(0, id.indexOf("-")));
 }
 
 /** The grant index member of a listing position. */

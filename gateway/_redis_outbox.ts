@@ -9,7 +9,7 @@
  * @module
  */
 import type { ChangeEvent, Outbox } from "./store.ts";
-import { eventsFrom, streamIdTime } from "./_redis_codec.ts";
+import { eventsFrom } from "./_redis_codec.ts";
 import { SCRIPTS } from "./_redis_scripts.ts";
 import type { RedisScript } from "./_redis_scripts.ts";
 
@@ -36,9 +36,13 @@ export class RedisOutbox implements Outbox {
     this.#backend = backend;
   }
 
-  // The group starts at the stream's end when first created: the events a
-  // directory recorded before it had a webhook consumer are not delivered.
-  #ensureGroup(): Promise<void> {
+  /**
+   * Creates the consumer group if it does not exist yet, at the stream's
+   * end: events recorded before a directory had a webhook consumer are not
+   * delivered. The store calls it at connect with `outbox: true`, else the
+   * first {@linkcode lead} or {@linkcode take} does.
+   */
+  prepare(): Promise<void> {
     this.#group ??= (this.#backend.command(
       "xgroup",
       "CREATE",
@@ -59,19 +63,19 @@ export class RedisOutbox implements Outbox {
 
   // The group vanishes when Redis loses its data: create it again once.
   async #withGroup<T>(action: () => Promise<T>): Promise<T> {
-    await this.#ensureGroup();
+    await this.prepare();
     try {
       return await action();
     } catch (error) {
       if (!(error instanceof Error) || !error.message.includes("NOGROUP")) throw error;
       this.#group = undefined;
-      await this.#ensureGroup();
+      await this.prepare();
       return await action();
     }
   }
 
   async lead(consumer: string, leaseMs: number): Promise<boolean> {
-    await this.#ensureGroup();
+    await this.prepare();
     const led = await this.#backend.run(SCRIPTS.lead, [consumer, Math.max(1, Math.ceil(leaseMs))]);
     return led === 1;
   }
@@ -95,10 +99,10 @@ export class RedisOutbox implements Outbox {
   }
 
   async backlog(): Promise<{ pending: number; oldestAt?: number }> {
-    const [pending, oldest] = await this.#backend.run(SCRIPTS.backlog, [WEBHOOK_GROUP]) as [
+    const [pending, at] = await this.#backend.run(SCRIPTS.backlog, [WEBHOOK_GROUP]) as [
       number,
       string,
     ];
-    return oldest === "" ? { pending } : { pending, oldestAt: streamIdTime(oldest) };
+    return at === "" ? { pending } : { pending, oldestAt: Number(at) };
   }
 }

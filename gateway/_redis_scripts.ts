@@ -108,6 +108,22 @@ local function load(id)
 end
 
 local function kind(w) if w then return 'world.' end return 'agent.' end
+
+-- An owner binding: 'owner publicKey since lastUsedAt rotationFloor'.
+local function binding(w)
+  local packed = redis.call('HGET', OWN, w)
+  if not packed then return nil end
+  local owner, pk, since, lu, rf = string.match(packed, '^(%S+) (%S+) (%S+) (%S+) (%S+)$')
+  return {owner = owner, pk = pk, since = since, lu = tonumber(lu), rf = rf}
+end
+-- Whether a live lease of the owner holds the id now.
+local function inUse(w, owner)
+  return redis.call('HGET', WH, w) == owner and isLive((load(owner)))
+end
+-- A binding unused for longer than the retention is no longer an owner.
+local function retired(w, b, retention)
+  return b.lu + retention < NOW and not inUse(w, b.owner)
+end
 `;
 
 // Helpers of the scripts that change the directory.
@@ -131,15 +147,8 @@ local function emitRecord(type, id)
   return emit(fields)
 end
 
-local function binding(w)
-  local packed = redis.call('HGET', OWN, w)
-  if not packed then return nil end
-  local owner, pk, since, lu = string.match(packed, '^(%S+) (%S+) (%S+) (%S+)$')
-  return {owner = owner, pk = pk, since = since, lu = tonumber(lu)}
-end
-
-local function setBinding(w, owner, pk, since, lu)
-  redis.call('HSET', OWN, w, owner..' '..pk..' '..since..' '..fmt(lu))
+local function setBinding(w, owner, pk, since, lu, rotationFloor)
+  redis.call('HSET', OWN, w, owner..' '..pk..' '..since..' '..fmt(lu)..' '..rotationFloor)
   redis.call('ZADD', OWX, 0, w)
   redis.call('ZADD', OWU, fmt(lu), w)
   redis.call('SADD', P..'o:'..owner, w)
@@ -148,21 +157,20 @@ end
 -- Retention counts from the last time a lease of the owner held the id.
 local function touchOwner(w, id, at)
   local b = binding(w)
-  if b and b.owner == id and at > b.lu then setBinding(w, id, b.pk, b.since, at) end
+  if b and b.owner == id and at > b.lu then setBinding(w, id, b.pk, b.since, at, b.rf) end
 end
 
--- Moves a binding to a new owner, or frees it (newOwner nil), with its event.
-local function rebind(w, b, cause, newOwner, newPk)
-  if b then redis.call('SREM', P..'o:'..b.owner, w) end
+-- Moves a binding (raw: as held, retired or not) to a new owner, or frees it
+-- (newOwner nil), with its event naming the previous owner ("" for none).
+local function rebind(w, raw, previous, cause, newOwner, newPk, rotationFloor)
+  if raw then redis.call('SREM', P..'o:'..raw.owner, w) end
   if newOwner then
-    setBinding(w, newOwner, newPk, fmt(NOW), NOW)
+    setBinding(w, newOwner, newPk, fmt(NOW), NOW, rotationFloor)
   else
     redis.call('HDEL', OWN, w)
     redis.call('ZREM', OWX, w)
     redis.call('ZREM', OWU, w)
   end
-  local previous = ''
-  if b then previous = b.owner end
   emit({'t', 'world.owner_changed', 'at', fmt(NOW), 'a', newOwner or previous, 'w', w,
     'po', previous, 'o', newOwner or '', 'c', cause})
 end
@@ -211,13 +219,13 @@ end
 
 // Reads shared by read-only scripts.
 const reads = `
-local function ownerView(w)
-  local packed = redis.call('HGET', OWN, w)
-  if not packed then return nil end
-  local owner, pk, since, lu = string.match(packed, '^(%S+) (%S+) (%S+) (%S+)$')
+local function ownerView(w, retention)
+  local b = binding(w)
+  if not b then return nil end
+  local lu = b.lu
   -- While the owner's lease holds the id, it is in use now.
-  if redis.call('HGET', WH, w) == owner and isLive((load(owner))) then lu = fmt(NOW) end
-  return {w, owner, pk, since, lu}
+  if inUse(w, b.owner) then lu = NOW elseif lu + retention < NOW then return nil end
+  return {w, b.owner, b.pk, b.since, fmt(lu), b.rf}
 end
 `;
 
@@ -275,12 +283,10 @@ local b
 if w and owned then
   b = binding(w)
   if b and b.owner ~= id then
-    local holder = redis.call('HGET', WH, w)
-    local inUse = holder == b.owner and isLive((load(holder)))
-    if inUse or b.lu + retention >= NOW then
-      return {0, 'world_owned', 'world '..w..' is owned by another key'}
+    if not retired(w, b, retention) then
+      return {0, 'world_owned', 'world id '..w..' is owned by another key ('..b.owner..')'}
     end
-    rebind(w, b, 'retention', nil)
+    rebind(w, b, b.owner, 'retention', nil)
     b = nil
   end
 end
@@ -319,7 +325,7 @@ if isLive(rec) then
   if w then
     redis.call('ZADD', DLW, deadline, id)
     if owned then
-      if b then touchOwner(w, id, NOW) else setBinding(w, id, input.publicKey, fmt(NOW), NOW) end
+      if b then touchOwner(w, id, NOW) else setBinding(w, id, input.publicKey, fmt(NOW), NOW, ts) end
     end
   end
   if changed then emitRecord(kind(w)..'updated', id) end
@@ -359,7 +365,7 @@ if w then
   redis.call('ZADD', GW, 0, member)
   redis.call('HSET', WH, w, id)
   if owned then
-    if b then touchOwner(w, id, NOW) else setBinding(w, id, input.publicKey, fmt(NOW), NOW) end
+    if b then touchOwner(w, id, NOW) else setBinding(w, id, input.publicKey, fmt(NOW), NOW, ts) end
   end
 end
 if address then
@@ -434,15 +440,16 @@ end
 local released = 0
 for _, w in ipairs(redis.call('ZRANGEBYSCORE', OWU, '-inf', '('..fmt(NOW - retention), 'LIMIT', 0, limit)) do
   local b = binding(w)
-  local holder = redis.call('HGET', WH, w)
-  if b and holder == b.owner and isLive((load(holder))) then
-    setBinding(w, b.owner, b.pk, b.since, NOW)
+  if not b then
+    redis.call('ZREM', OWU, w)
+  elseif inUse(w, b.owner) then
+    setBinding(w, b.owner, b.pk, b.since, NOW, b.rf)
   else
-    rebind(w, b, 'retention', nil)
+    rebind(w, b, b.owner, 'retention', nil)
     released = released + 1
   end
 end
-local more = #due == limit or redis.call('ZCOUNT', DL, '-inf', cutoff) > 0
+local more = redis.call('ZCOUNT', DL, '-inf', cutoff) > 0
 return {#due, more and 1 or 0, released}
 `,
   ),
@@ -531,28 +538,42 @@ return {fmt(effective(tonumber(first[2])))}
     { readOnly: true },
   ),
 
-  /** `ARGV[4]` worldId. `{worldId, owner, publicKey, since, lastUsedAt}` or `{}`. */
+  /**
+   * `ARGV[4]` worldId, `[5]` ownerRetentionMs.
+   * `{worldId, owner, publicKey, since, lastUsedAt, rotationFloor}` or `{}`.
+   */
   owner: script(
     "owner",
     `
-return ownerView(ARGV[4]) or {}
+return ownerView(ARGV[4], tonumber(ARGV[5])) or {}
 `,
     { readOnly: true },
   ),
 
-  /** `ARGV[4]` limit, `[5]` exclusive start id or "". `{more, {owner view}, …}`. */
+  /**
+   * `ARGV[4]` limit, `[5]` exclusive start id or "", `[6]` ownerRetentionMs.
+   * `{more, {owner view}, …}`.
+   */
   listOwners: script(
     "listOwners",
     `
+local limit, retention = tonumber(ARGV[4]), tonumber(ARGV[6])
 local min = '-'
 if ARGV[5] ~= '' then min = '('..ARGV[5] end
-local ids = redis.call('ZRANGE', OWX, min, '+', 'BYLEX', 'LIMIT', 0, tonumber(ARGV[4]) + 1)
-local more = 0
-if #ids > tonumber(ARGV[4]) then more = 1; ids[#ids] = nil end
-local out = {more}
-for _, w in ipairs(ids) do
-  local view = ownerView(w)
-  if view then out[#out + 1] = view end
+local out = {0}
+local budget = 10 * limit + 1000
+while budget > 0 and out[1] == 0 do
+  local ids = redis.call('ZRANGE', OWX, min, '+', 'BYLEX', 'LIMIT', 0, 100)
+  if #ids == 0 then break end
+  for _, w in ipairs(ids) do
+    budget = budget - 1
+    local view = ownerView(w, retention)
+    if view then
+      if #out > limit then out[1] = 1; break end
+      out[#out + 1] = view
+    end
+  end
+  min = '('..ids[#ids]
 end
 return out
 `,
@@ -561,64 +582,76 @@ return out
 
   /**
    * `ARGV[4]` old agentId, `[5]` new agentId, `[6]` new public key, `[7]` ts,
-   * `[8]` replayWindowMs. `{0, reason, error}` or `{1, revoked, {worldIds}}`.
+   * `[8]` replayWindowMs, `[9]` ownerRetentionMs.
+   * `{0, reason, error}` or `{1, revoked, {worldIds}}`.
    */
   rotate: script(
     "rotate",
     `
-local old, new, newPk, ts, replayWindow = ARGV[4], ARGV[5], ARGV[6], ARGV[7], tonumber(ARGV[8])
+local old, new, newPk, ts = ARGV[4], ARGV[5], ARGV[6], ARGV[7]
+local replayWindow, retention = tonumber(ARGV[8]), tonumber(ARGV[9])
 local rec = load(old)
-local worlds = redis.call('SMEMBERS', P..'o:'..old)
-table.sort(worlds)
 local live = isLive(rec)
-if not live and #worlds == 0 then
-  return {0, 'unknown', 'the old key has no live lease and owns no world id'}
+local owned = {}
+for _, w in ipairs(redis.call('SMEMBERS', P..'o:'..old)) do
+  local b = binding(w)
+  if b and b.owner == old and not retired(w, b, retention) then owned[#owned + 1] = w end
 end
-if rec and tonumber(ts) <= tonumber(rec.th) then
-  return {0, 'replay', 'timestamp is not newer than the last message accepted from the old key'}
+table.sort(owned)
+if #owned == 0 and not live then
+  return {0, 'unknown', 'the old key '..old..' owns no world id and holds no lease'}
 end
-for _, w in ipairs(worlds) do
-  local holder = redis.call('HGET', WH, w)
-  if holder and holder ~= old and holder ~= new and isLive((load(holder))) then
-    return {0, 'world_owned', 'world '..w..' is held by another live agent'}
+for _, w in ipairs(owned) do
+  if tonumber(ts) <= tonumber(binding(w).rf) then
+    return {0, 'replay', 'the rotation is older than the binding it would move'}
   end
 end
-if live then
-  rec.th = ts
-  revokeLive(old, rec, 'rotated', replayWindow)
-elseif rec then
-  redis.call('HSET', agentKey(old), 'th', ts)
-end
-for _, w in ipairs(worlds) do rebind(w, binding(w), 'rotation', new, newPk) end
-return {1, live and 1 or 0, worlds}
+if live then revokeLive(old, rec, 'rotated', replayWindow) end
+for _, w in ipairs(owned) do rebind(w, binding(w), old, 'rotation', new, newPk, ts) end
+return {1, live and 1 or 0, owned}
 `,
   ),
 
   /**
-   * Admin transfer (`ARGV[5]` new owner, `[6]` its key) or release
-   * (`ARGV[5]` = "") of world id `ARGV[4]`; `[7]` replayWindowMs.
-   * `{0, 'unknown'}` or `{1, previousOwner or "", revoked}`.
+   * Admin: binds world id `ARGV[4]` to `ARGV[5]` (key `ARGV[6]`), ending
+   * another holder's live lease. `[7]` replayWindowMs, `[8]` ownerRetentionMs.
+   * `{1, previousOwner or "", revoked}`.
    */
-  moveWorld: script(
-    "moveWorld",
+  transfer: script(
+    "transfer",
     `
-local w, to, toPk, replayWindow = ARGV[4], ARGV[5], ARGV[6], tonumber(ARGV[7])
+local w, to, toPk = ARGV[4], ARGV[5], ARGV[6]
+local replayWindow, retention = tonumber(ARGV[7]), tonumber(ARGV[8])
 local b = binding(w)
+local previous = ''
+if b and not retired(w, b, retention) then previous = b.owner end
 local holder, rec = liveHolder(w, replayWindow)
-if not b and not holder then return {0, 'unknown'} end
 local revoked = 0
 if holder and holder ~= to then
   revokeLive(holder, rec, 'admin', replayWindow)
   revoked = 1
 end
-local previous = ''
-if b then previous = b.owner end
-if to == '' then
-  if b then rebind(w, b, 'admin_release', nil) end
-elseif previous ~= to then
-  rebind(w, b, 'admin_transfer', to, toPk)
-end
+rebind(w, binding(w), previous, 'admin_transfer', to, toPk, fmt(NOW))
 return {1, previous, revoked}
+`,
+  ),
+
+  /**
+   * Admin: frees world id `ARGV[4]`, ending its live lease. `[5]`
+   * replayWindowMs, `[6]` ownerRetentionMs.
+   * `{0}` (neither owned nor live) or `{1, previousOwner or "", revoked}`.
+   */
+  release: script(
+    "release",
+    `
+local w, replayWindow, retention = ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6])
+local b = binding(w)
+if b and retired(w, b, retention) then b = nil end
+local holder, rec = liveHolder(w, replayWindow)
+if not b and not holder then return {0} end
+if holder then revokeLive(holder, rec, 'admin', replayWindow) end
+if b then rebind(w, binding(w), b.owner, 'admin_release', nil) end
+return {1, b and b.owner or '', holder and 1 or 0}
 `,
   ),
 
@@ -753,17 +786,12 @@ return 1
   /**
    * Up to `ARGV[5]` unacknowledged events for consumer `ARGV[4]` of group
    * `ARGV[6]`: those pending with other consumers first (claimed), then
-   * new ones. Nothing while another consumer leads. `{{id, fields}, …}`.
+   * new ones (the caller leads: see `lead`). `{{id, fields}, …}`.
    */
   take: script(
     "take",
     `
 local me, limit, group = ARGV[4], tonumber(ARGV[5]), ARGV[6]
-local current = redis.call('GET', P..'lead')
-if current then
-  local holder, untilMs = string.match(current, '^(.*) (%d+)$')
-  if holder ~= me and tonumber(untilMs) >= NOW then return {} end
-end
 local out = {}
 local start, visited = '-', 0
 while #out < limit and visited < 10 * limit + 100 do
@@ -792,7 +820,7 @@ return out
 `,
   ),
 
-  /** `ARGV[4]` group. `{pending, oldest id or ""}` of events not acknowledged. */
+  /** `ARGV[4]` group. `{pending, at of the oldest or ""}` of events not acknowledged. */
   backlog: script(
     "backlog",
     `
@@ -809,10 +837,15 @@ for _, g in ipairs(redis.call('XINFO', 'GROUPS', EV)) do
         lag = #redis.call('XRANGE', EV, '('..info['last-delivered-id'], '+', 'COUNT', 100000)
       end
     end
-    local oldest = ''
+    local oldest
     if pending > 0 then oldest = redis.call('XPENDING', EV, ARGV[4])[2]
     elseif #undelivered > 0 then oldest = undelivered[1][1] end
-    return {pending + lag, oldest}
+    local at = ''
+    if oldest then
+      local entry = redis.call('XRANGE', EV, oldest, oldest)
+      if #entry > 0 then at = hash(entry[1][2]).at or '' end
+    end
+    return {pending + lag, at}
   end
 end
 return {0, ''}

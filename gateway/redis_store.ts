@@ -49,7 +49,7 @@ import {
   type WorldOwner,
 } from "./store.ts";
 import type { Redis } from "ioredis";
-import { decodeGrantCursor, encodeGrantCursor } from "./_grant_cursor.ts";
+import { decodeCursor, encodeCursor } from "./_grant_index.ts";
 import {
   announceArgument,
   type Flat,
@@ -115,6 +115,12 @@ export interface RedisStoreOptions extends StoreOptions {
    * with a cursor to go on). Default: 5000.
    */
   listBudget?: number;
+  /**
+   * Create the webhook consumer group at connect (set it when webhooks are
+   * configured), so every event recorded from then on is delivered. Without
+   * it the group is created by the first `outbox.lead()`. Default: false.
+   */
+  outbox?: boolean;
   /** How long {@linkcode RedisStore.connect} waits between attempts, in ms. Default: 1000. */
   connectRetryMs?: number;
   /** Aborts {@linkcode RedisStore.connect}'s waiting. */
@@ -131,6 +137,7 @@ export const REDIS_STORE_DEFAULTS = Object.freeze({
   sweepBatch: 500,
   listBudget: 5000,
   connectRetryMs: 1000,
+  outbox: false,
 });
 
 type ResolvedOptions = Required<Omit<RedisStoreOptions, "clock" | "tlsCa" | "signal" | "log">>;
@@ -164,6 +171,7 @@ export class RedisStore implements LeaseStore {
   #tickTimer?: ReturnType<typeof setTimeout>;
   #ticking?: Promise<void>;
   #subscriber?: Redis;
+  #subscribed?: Promise<void>;
   #stateListeners = new Set<(worldId: string, frame: string) => void>();
   #closed = false;
 
@@ -226,6 +234,7 @@ export class RedisStore implements LeaseStore {
       await connection.prepare(Object.values(SCRIPTS));
       await store.#waitForRedis(options.signal);
       await store.tick();
+      if (store.#options.outbox) await store.outbox.prepare();
       await store.#feed.start();
       const tickMs = store.#options.tickMs;
       if (tickMs > 0) store.#scheduleTick(tickMs);
@@ -456,7 +465,7 @@ export class RedisStore implements LeaseStore {
   async #list(index: "a" | "w", limit: number, cursor?: string): Promise<Page> {
     let start = "";
     if (cursor !== undefined) {
-      const position = decodeGrantCursor(cursor);
+      const position = decodeCursor(cursor);
       if (!position || position.grantedAt < 0) throw new CursorError();
       start = grantMember(position);
     }
@@ -472,7 +481,7 @@ export class RedisStore implements LeaseStore {
     }
     return {
       records,
-      nextCursor: next === "" ? null : encodeGrantCursor(positionOf(next)),
+      nextCursor: next === "" ? null : encodeCursor(positionOf(next)),
       revision,
     };
   }
@@ -483,7 +492,10 @@ export class RedisStore implements LeaseStore {
   }
 
   async owner(worldId: string): Promise<WorldOwner | undefined> {
-    const view = await this.#run(SCRIPTS.owner, [worldId]) as string[];
+    const view = await this.#run(SCRIPTS.owner, [
+      worldId,
+      this.#options.ownerRetentionMs,
+    ]) as string[];
     return view.length === 0 ? undefined : ownerFrom(view);
   }
 
@@ -494,6 +506,7 @@ export class RedisStore implements LeaseStore {
     const [more, ...views] = await this.#run(SCRIPTS.listOwners, [
       Math.max(1, Math.floor(limit)),
       after ?? "",
+      this.#options.ownerRetentionMs,
     ]) as [number, ...string[][]];
     const owners = views.map(ownerFrom);
     return { owners, next: more === 1 && owners.length > 0 ? owners.at(-1)!.worldId : null };
@@ -506,6 +519,7 @@ export class RedisStore implements LeaseStore {
       input.newPublicKey,
       String(input.timestamp),
       this.#options.replayWindowMs,
+      this.#options.ownerRetentionMs,
     ]) as unknown[];
     if (reply[0] === 0) {
       return {
@@ -517,30 +531,41 @@ export class RedisStore implements LeaseStore {
     return { ok: true, revoked: reply[1] === 1, worlds: reply[2] as string[] };
   }
 
-  transferWorld(
+  async transferWorld(
     worldId: string,
     to: { agentId: string; publicKey: string },
   ): Promise<OwnershipOutcome> {
-    return this.#moveWorld(worldId, to.agentId, to.publicKey);
-  }
-
-  releaseWorld(worldId: string): Promise<OwnershipOutcome> {
-    return this.#moveWorld(worldId, "", "");
-  }
-
-  async #moveWorld(worldId: string, to: string, publicKey: string): Promise<OwnershipOutcome> {
-    const reply = await this.#run(SCRIPTS.moveWorld, [
-      worldId,
-      to,
-      publicKey,
-      this.#options.replayWindowMs,
-    ]) as unknown[];
-    if (reply[0] === 0) {
-      return { ok: false, reason: "unknown", error: `world ${worldId} is neither owned nor live` };
+    if (this.#options.worldIdPolicy !== "owned") {
+      return {
+        ok: false,
+        reason: "policy",
+        error: "world ids are not owned under the live-holder policy",
+      };
     }
-    const outcome: OwnershipOutcome = { ok: true, revoked: reply[2] === 1 };
-    if (reply[1] !== "") outcome.previous = String(reply[1]);
-    return outcome;
+    const [, previous, revoked] = await this.#run(SCRIPTS.transfer, [
+      worldId,
+      to.agentId,
+      to.publicKey,
+      this.#options.replayWindowMs,
+      this.#options.ownerRetentionMs,
+    ]) as [number, string, number];
+    return { ok: true, previous: previous === "" ? undefined : previous, revoked: revoked === 1 };
+  }
+
+  async releaseWorld(worldId: string): Promise<OwnershipOutcome> {
+    const reply = await this.#run(SCRIPTS.release, [
+      worldId,
+      this.#options.replayWindowMs,
+      this.#options.ownerRetentionMs,
+    ]) as [0] | [1, string, number];
+    if (reply[0] === 0) {
+      return {
+        ok: false,
+        reason: "unknown",
+        error: `world id ${worldId} is neither owned nor live`,
+      };
+    }
+    return { ok: true, previous: reply[1] === "" ? undefined : reply[1], revoked: reply[2] === 1 };
   }
 
   async setReachable(agentId: string, reachable: boolean): Promise<void> {
@@ -557,6 +582,9 @@ export class RedisStore implements LeaseStore {
   }
 
   async publishState(worldId: string, frame: string): Promise<void> {
+    // This replica's own subscription first, so its listeners hear its own
+    // frames (bounded: a subscription waiting on an outage does not hold it).
+    if (this.#subscribed) await timeout(this.#subscribed, this.#options.commandTimeoutMs);
     // "worldId\n frame": a world id never holds a newline.
     await this.#command("publish", this.#stateChannel, `${worldId}\n${frame}`);
   }
@@ -593,11 +621,14 @@ export class RedisStore implements LeaseStore {
         }
       }
     });
-    subscriber.subscribe(this.#stateChannel).catch((error) => {
-      this.#log("warn", "redis: world.state subscription failed", {
-        error: error instanceof Error ? error.message : String(error),
-      });
-    });
+    this.#subscribed = subscriber.subscribe(this.#stateChannel).then(
+      () => {},
+      (error) => {
+        this.#log("warn", "redis: world.state subscription failed", {
+          error: error instanceof Error ? error.message : String(error),
+        });
+      },
+    );
   }
 
   status(): StoreStatus {
@@ -634,8 +665,23 @@ function refusal(
 }
 
 function ownerFrom(view: string[]): WorldOwner {
-  const [worldId, owner, publicKey, since, lastUsedAt] = view;
-  return { worldId, owner, publicKey, since: Number(since), lastUsedAt: Number(lastUsedAt) };
+  const [worldId, owner, publicKey, since, lastUsedAt, rotationFloor] = view;
+  return {
+    worldId,
+    owner,
+    publicKey,
+    since: Number(since),
+    lastUsedAt: Number(lastUsedAt),
+    rotationFloor: Number(rotationFloor),
+  };
+}
+
+function timeout(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return Promise.race([
+    promise,
+    new Promise<void>((resolve) => timer = setTimeout(resolve, ms)),
+  ]).finally(() => clearTimeout(timer));
 }
 
 function abortableDelay(ms: number, signal?: AbortSignal): Promise<void> {

@@ -5,10 +5,9 @@
  *
  * @module
  */
-import { CursorError } from "../gateway/store.ts";
 import type { RedisStore, RedisStoreOptions } from "../gateway/redis_store.ts";
 import { Redis } from "ioredis";
-import { assert, assertEquals, assertRejects } from "./assert.ts";
+import { assert, assertEquals } from "./assert.ts";
 import {
   fileRedis,
   type ManualClock,
@@ -63,17 +62,6 @@ redisTest({
       });
     });
   },
-});
-
-redisTest({
-  name: "a cursor the store did not make is refused with CursorError",
-  fn: () =>
-    withStore({}, async (store) => {
-      const malformed = await assertRejects(() => store.listAgents(10, "not a cursor!"));
-      assert(malformed instanceof CursorError);
-      const foreign = await assertRejects(() => store.listAgents(10, btoa("x|y")));
-      assert(foreign instanceof CursorError);
-    }),
 });
 
 redisTest({
