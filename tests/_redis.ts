@@ -16,11 +16,15 @@ import type { AnnounceInput } from "../gateway/store.ts";
 /** The `redis-server` binary, or undefined when none is installed. */
 export const REDIS_SERVER: string | undefined = findRedisServer();
 
+// `REDIS_SERVER` names the binary (and only it: set it to a missing path to
+// see the skip); otherwise PATH, then Debian's place.
 function findRedisServer(): string | undefined {
   const explicit = Deno.env.get("REDIS_SERVER");
   const dirs = (Deno.env.get("PATH") ?? "").split(":").filter((dir) => dir !== "");
-  const candidates = explicit ? [explicit] : [...dirs.map((dir) => `${dir}/redis-server`)];
-  for (const candidate of [...candidates, "/usr/bin/redis-server", "/usr/sbin/redis-server"]) {
+  const candidates = explicit !== undefined
+    ? [explicit]
+    : [...dirs.map((dir) => `${dir}/redis-server`), "/usr/bin/redis-server"];
+  for (const candidate of candidates) {
     try {
       if (Deno.statSync(candidate).isFile) return candidate;
     } catch {
@@ -31,7 +35,9 @@ function findRedisServer(): string | undefined {
 }
 
 const inCi = Deno.env.get("CI") === "true";
-let skipNoted = false;
+// Test files run in separate isolates of one process: the environment is
+// what they share, so the skip is said (or failed) once per run.
+const NOTED = "AW_REDIS_SKIP_NOTED";
 
 /**
  * Registers a test that needs `redis-server`. Without one it is not
@@ -43,8 +49,8 @@ export function redisTest(definition: Deno.TestDefinition): void {
     Deno.test(definition);
     return;
   }
-  if (skipNoted) return;
-  skipNoted = true;
+  if (Deno.env.get(NOTED) !== undefined) return;
+  Deno.env.set(NOTED, "1");
   if (inCi) {
     Deno.test("redis-server is installed (required when CI=true)", () => {
       throw new Error("redis-server not found: apt-get install -y redis-server");
