@@ -20,9 +20,9 @@
  * - `ga` / `gw` zsets (score 0, lexicographic): `%016d(grantedAt)|agentId`,
  *   the grant-ordered listings and their cursors.
  * - `wh` hash: worldId → live holder agentId.
- * - `own` hash: worldId → `owner publicKey since lastUsedAt`; `owx` zset
- *   (lexicographic) of owned ids; `owu` zset worldId → lastUsedAt (retention);
- *   `o:<agentId>` set: the ids an agent owns.
+ * - `own` hash: worldId → `owner publicKey since lastUsedAt rotationFloor`;
+ *   `owx` zset (lexicographic) of owned ids, for listing; `owu` zset of the
+ *   unused ones → when last used (retention); `ob` hash: owner → its ids.
  * - `ad:<address>` set: leases held from a client address.
  * - `st:<worldId>` string: the `world.state` replay floor.
  * - `ev` stream: the change log; `lead` string: the webhook leader lease.
@@ -48,7 +48,7 @@ local P = KEYS[1]
 local TTL = tonumber(ARGV[2])
 local OUTAGE = tonumber(ARGV[3])
 local META, DL, DLW, GA, GW, WH = P..'meta', P..'dl', P..'dlw', P..'ga', P..'gw', P..'wh'
-local OWN, OWX, OWU, EV = P..'own', P..'owx', P..'owu', P..'ev'
+local OWN, OWX, OWU, OB, EV = P..'own', P..'owx', P..'owu', P..'ob', P..'ev'
 
 -- Lua prints large numbers in exponent form: every number written goes through %d.
 local function fmt(n) return string.format('%d', n) end
@@ -147,25 +147,42 @@ local function emitRecord(type, id)
   return emit(fields)
 end
 
-local function setBinding(w, owner, pk, since, lu, rotationFloor)
-  redis.call('HSET', OWN, w, owner..' '..pk..' '..since..' '..fmt(lu)..' '..rotationFloor)
-  redis.call('ZADD', OWX, 0, w)
-  redis.call('ZADD', OWU, fmt(lu), w)
-  redis.call('SADD', P..'o:'..owner, w)
+-- The ids an owner holds: one field of one hash per owner ('w1 w2 …').
+local function setOwned(owner, w, add)
+  local ids = {}
+  for x in string.gmatch(redis.call('HGET', OB, owner) or '', '%S+') do
+    if x ~= w then ids[#ids + 1] = x end
+  end
+  if add then ids[#ids + 1] = w end
+  if #ids == 0 then redis.call('HDEL', OB, owner) else redis.call('HSET', OB, owner, table.concat(ids, ' ')) end
 end
 
--- Retention counts from the last time a lease of the owner held the id.
-local function touchOwner(w, id, at)
+-- Only unused bindings sit in the retention index (scored by when they
+-- were last used), so a live world costs it nothing.
+local function setBinding(w, owner, pk, since, lu, rotationFloor, inUse)
+  redis.call('HSET', OWN, w, owner..' '..pk..' '..since..' '..fmt(lu)..' '..rotationFloor)
+  redis.call('ZADD', OWX, 0, w)
+  if inUse then redis.call('ZREM', OWU, w) else redis.call('ZADD', OWU, fmt(lu), w) end
+  setOwned(owner, w, true)
+end
+
+-- A live lease of the owner holds the id from now (useOwner) or stopped
+-- holding it at \`at\` (leaveOwner): retention counts from then.
+local function useOwner(w, id)
   local b = binding(w)
-  if b and b.owner == id and at > b.lu then setBinding(w, id, b.pk, b.since, at, b.rf) end
+  if b and b.owner == id then setBinding(w, id, b.pk, b.since, NOW, b.rf, true) end
+end
+local function leaveOwner(w, id, at)
+  local b = binding(w)
+  if b and b.owner == id then setBinding(w, id, b.pk, b.since, math.max(at, b.lu), b.rf, false) end
 end
 
 -- Moves a binding (raw: as held, retired or not) to a new owner, or frees it
 -- (newOwner nil), with its event naming the previous owner ("" for none).
-local function rebind(w, raw, previous, cause, newOwner, newPk, rotationFloor)
-  if raw then redis.call('SREM', P..'o:'..raw.owner, w) end
+local function rebind(w, raw, previous, cause, newOwner, newPk, rotationFloor, inUse)
+  if raw then setOwned(raw.owner, w, false) end
   if newOwner then
-    setBinding(w, newOwner, newPk, fmt(NOW), NOW, rotationFloor)
+    setBinding(w, newOwner, newPk, fmt(NOW), NOW, rotationFloor, inUse)
   else
     redis.call('HDEL', OWN, w)
     redis.call('ZREM', OWX, w)
@@ -185,7 +202,7 @@ local function reclaim(id, rec, reason, at, replayWindow)
     redis.call('ZREM', DLW, id)
     redis.call('ZREM', GW, member)
     if redis.call('HGET', WH, rec.w) == id then redis.call('HDEL', WH, rec.w) end
-    touchOwner(rec.w, id, at)
+    leaveOwner(rec.w, id, at)
   end
   if rec.ad then redis.call('SREM', P..'ad:'..rec.ad, id) end
   local k = agentKey(id)
@@ -309,7 +326,7 @@ if isLive(rec) then
       redis.call('ZREM', DLW, id)
       redis.call('ZREM', GW, member)
       if redis.call('HGET', WH, rec.w) == id then redis.call('HDEL', WH, rec.w) end
-      touchOwner(rec.w, id, NOW)
+      leaveOwner(rec.w, id, NOW)
       redis.call('HDEL', k, 'w')
     end
     if w then
@@ -325,7 +342,7 @@ if isLive(rec) then
   if w then
     redis.call('ZADD', DLW, deadline, id)
     if owned then
-      if b then touchOwner(w, id, NOW) else setBinding(w, id, input.publicKey, fmt(NOW), NOW, ts) end
+      if b then useOwner(w, id) else setBinding(w, id, input.publicKey, fmt(NOW), NOW, ts, true) end
     end
   end
   if changed then emitRecord(kind(w)..'updated', id) end
@@ -365,7 +382,7 @@ if w then
   redis.call('ZADD', GW, 0, member)
   redis.call('HSET', WH, w, id)
   if owned then
-    if b then touchOwner(w, id, NOW) else setBinding(w, id, input.publicKey, fmt(NOW), NOW, ts) end
+    if b then useOwner(w, id) else setBinding(w, id, input.publicKey, fmt(NOW), NOW, ts, true) end
   end
 end
 if address then
@@ -440,10 +457,8 @@ end
 local released = 0
 for _, w in ipairs(redis.call('ZRANGEBYSCORE', OWU, '-inf', '('..fmt(NOW - retention), 'LIMIT', 0, limit)) do
   local b = binding(w)
-  if not b then
+  if not b or inUse(w, b.owner) then
     redis.call('ZREM', OWU, w)
-  elseif inUse(w, b.owner) then
-    setBinding(w, b.owner, b.pk, b.since, NOW, b.rf)
   else
     rebind(w, b, b.owner, 'retention', nil)
     released = released + 1
@@ -593,7 +608,7 @@ local replayWindow, retention = tonumber(ARGV[8]), tonumber(ARGV[9])
 local rec = load(old)
 local live = isLive(rec)
 local owned = {}
-for _, w in ipairs(redis.call('SMEMBERS', P..'o:'..old)) do
+for w in string.gmatch(redis.call('HGET', OB, old) or '', '%S+') do
   local b = binding(w)
   if b and b.owner == old and not retired(w, b, retention) then owned[#owned + 1] = w end
 end
@@ -631,7 +646,7 @@ if holder and holder ~= to then
   revokeLive(holder, rec, 'admin', replayWindow)
   revoked = 1
 end
-rebind(w, binding(w), previous, 'admin_transfer', to, toPk, fmt(NOW))
+rebind(w, binding(w), previous, 'admin_transfer', to, toPk, fmt(NOW), holder == to)
 return {1, previous, revoked}
 `,
   ),

@@ -208,3 +208,22 @@ redisTest({
     }
   },
 });
+
+redisTest({
+  name: "a world id held by a live lease is never released by retention, however long it lives",
+  fn: () =>
+    withStore({ ownerRetentionMs: 1_000 }, async (store, clock) => {
+      await store.announce(worldAnnounce(1));
+      for (let ts = 10; ts < 15; ts++) {
+        clock.advance(60_000);
+        assert((await store.renew(worldAnnounce(1).agentId, ts)).ok);
+        await store.sweep(100);
+      }
+      assertEquals((await store.owner("w1"))?.owner, worldAnnounce(1).agentId);
+      assertEquals((await store.owner("w1"))?.lastUsedAt, clock.now, "in use now");
+      await store.revoke(worldAnnounce(1).agentId, "admin");
+      clock.advance(1_001);
+      await store.sweep(100);
+      assertEquals(await store.owner("w1"), undefined, "unused past the retention: released");
+    }),
+});
