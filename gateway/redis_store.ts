@@ -233,6 +233,7 @@ export class RedisStore implements LeaseStore {
     try {
       await connection.prepare(Object.values(SCRIPTS));
       await store.#waitForRedis(options.signal);
+      await store.#checkVersion();
       await store.tick();
       if (store.#options.outbox) await store.outbox.prepare();
       await store.#feed.start();
@@ -265,6 +266,19 @@ export class RedisStore implements LeaseStore {
       if (this.#connection.client.status !== "reconnecting") {
         await abortableDelay(this.#options.connectRetryMs, signal);
       }
+    }
+  }
+
+  // EVALSHA_RO, XADD <ms>-* and the consumer group's lag are Redis 7.0.
+  async #checkVersion(): Promise<void> {
+    const info = await this.#command("info", "server") as string;
+    const version = info.match(/^redis_version:(\S+)/m)?.[1] ?? "";
+    if (!(Number(version.split(".")[0]) >= 7)) {
+      throw new Error(
+        `REDIS_URL: the Redis store needs Redis 7.0 or newer (or Valkey); the server is ${
+          version || "of an unknown version"
+        }`,
+      );
     }
   }
 

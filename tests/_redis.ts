@@ -70,11 +70,87 @@ export interface RedisServerOptions {
   dir?: string;
   /** The port; default: a free one. */
   port?: number;
+  /** Serve TLS only (`rediss://`), with these PEM files (see {@linkcode makeTlsFiles}). */
+  tls?: TlsFiles;
+}
+
+/** A CA and a server certificate for 127.0.0.1 signed by it (PEM file paths). */
+export interface TlsFiles {
+  /** The CA certificate. */
+  ca: string;
+  /** The server certificate (subjectAltName IP:127.0.0.1). */
+  cert: string;
+  /** The server key. */
+  key: string;
+}
+
+/** Makes {@linkcode TlsFiles} in `dir` with `openssl`; undefined when openssl is missing. */
+export async function makeTlsFiles(dir: string): Promise<TlsFiles | undefined> {
+  const run = async (...args: string[]) => {
+    const { success, stderr } = await new Deno.Command("openssl", {
+      args,
+      cwd: dir,
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    if (!success) throw new Error(`openssl ${args[0]}: ${new TextDecoder().decode(stderr)}`);
+  };
+  try {
+    await run("version");
+  } catch {
+    return undefined;
+  }
+  await Deno.writeTextFile(`${dir}/ext.cnf`, "subjectAltName=IP:127.0.0.1\n");
+  await run(
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-keyout",
+    "ca.key",
+    "-out",
+    "ca.crt",
+    "-days",
+    "2",
+    "-subj",
+    "/CN=aw-test-ca",
+  );
+  await run(
+    "req",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-keyout",
+    "server.key",
+    "-out",
+    "server.csr",
+    "-subj",
+    "/CN=127.0.0.1",
+  );
+  await run(
+    "x509",
+    "-req",
+    "-in",
+    "server.csr",
+    "-CA",
+    "ca.crt",
+    "-CAkey",
+    "ca.key",
+    "-CAcreateserial",
+    "-out",
+    "server.crt",
+    "-days",
+    "2",
+    "-extfile",
+    "ext.cnf",
+  );
+  return { ca: `${dir}/ca.crt`, cert: `${dir}/server.crt`, key: `${dir}/server.key` };
 }
 
 /** A running private Redis. */
 export interface RedisServer {
-  /** `redis://127.0.0.1:<port>`. */
+  /** `redis://127.0.0.1:<port>` (`rediss://` with TLS). */
   readonly url: string;
   /** The loopback port. */
   readonly port: number;
@@ -101,8 +177,10 @@ export function freePort(): number {
 }
 
 /** Sends one inline command over a fresh connection; the first reply line, or the error. */
-export async function redisInline(port: number, command: string): Promise<string> {
-  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+export async function redisInline(port: number, command: string, caPem?: string): Promise<string> {
+  const conn = caPem === undefined
+    ? await Deno.connect({ hostname: "127.0.0.1", port })
+    : await Deno.connectTls({ hostname: "127.0.0.1", port, caCerts: [caPem] });
   try {
     await conn.write(new TextEncoder().encode(`${command}\r\n`));
     const buffer = new Uint8Array(4096);
@@ -119,9 +197,26 @@ export async function startRedis(options: RedisServerOptions = {}): Promise<Redi
   const dir = options.dir ?? await Deno.makeTempDir({ prefix: "aw-redis-" });
   const port = options.port ?? freePort();
   if (port === 6379) throw new Error("tests never use port 6379");
+  const tls = options.tls;
+  const listen = tls
+    ? [
+      "--port",
+      "0",
+      "--tls-port",
+      String(port),
+      "--tls-cert-file",
+      tls.cert,
+      "--tls-key-file",
+      tls.key,
+      "--tls-ca-cert-file",
+      tls.ca,
+      "--tls-auth-clients",
+      "no",
+    ]
+    : ["--port", String(port)];
+  const caPem = tls ? await Deno.readTextFile(tls.ca) : undefined;
   const args = [
-    "--port",
-    String(port),
+    ...listen,
     "--bind",
     "127.0.0.1",
     "--dir",
@@ -149,7 +244,7 @@ export async function startRedis(options: RedisServerOptions = {}): Promise<Redi
       const status = await Promise.race([exited, null]);
       if (status !== null) throw new Error(`redis-server exited with ${status.code}`);
       try {
-        if (await redisInline(port, "PING") === "+PONG") return;
+        if (await redisInline(port, "PING", caPem) === "+PONG") return;
       } catch {
         // not listening yet
       }
@@ -169,7 +264,7 @@ export async function startRedis(options: RedisServerOptions = {}): Promise<Redi
   };
   await spawn();
   return {
-    url: `redis://127.0.0.1:${port}`,
+    url: `${tls ? "rediss" : "redis"}://127.0.0.1:${port}`,
     port,
     dir,
     stop: () => signal("SIGTERM"),

@@ -5,14 +5,16 @@
  *
  * @module
  */
-import type { RedisStore, RedisStoreOptions } from "../gateway/redis_store.ts";
+import { RedisStore, type RedisStoreOptions } from "../gateway/redis_store.ts";
 import { Redis } from "ioredis";
 import { assert, assertEquals } from "./assert.ts";
 import {
   fileRedis,
+  makeTlsFiles,
   type ManualClock,
   openStore,
   redisTest,
+  startRedis,
   uniquePrefix,
   worldAnnounce,
 } from "./_redis.ts";
@@ -226,4 +228,38 @@ redisTest({
       await store.sweep(100);
       assertEquals(await store.owner("w1"), undefined, "unused past the retention: released");
     }),
+});
+
+redisTest({
+  name: "a rediss:// URL connects over TLS, trusting the CA it is given",
+  fn: async () => {
+    const dir = await Deno.makeTempDir({ prefix: "aw-redis-tls-" });
+    try {
+      const tls = await makeTlsFiles(dir);
+      if (!tls) {
+        console.log("openssl not found: the TLS connection is not tested");
+        return;
+      }
+      const secure = await startRedis({ tls, dir });
+      try {
+        assert(secure.url.startsWith("rediss://"));
+        const store = await RedisStore.connect({
+          url: secure.url,
+          tlsCa: await Deno.readTextFile(tls.ca),
+          prefix: uniquePrefix(),
+          tickMs: 0,
+        });
+        try {
+          assert((await store.announce(worldAnnounce(1))).ok);
+          assertEquals(await store.counts(), { agents: 1, worlds: 1 });
+        } finally {
+          await store.close();
+        }
+      } finally {
+        await secure.stop();
+      }
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
 });
