@@ -105,6 +105,17 @@ export const GATEWAY_ENV_VARS: readonly EnvVar[] = [
     default: "120/200",
     description: "WebSocket upgrades per client address: per minute / burst",
   },
+  {
+    name: "GATEWAY_ADMIN_TOKEN",
+    default: undefined,
+    description:
+      "bearer token of the admin API (at least 16 characters); unset: the admin API is off",
+  },
+  {
+    name: "GATEWAY_ADMIN_KEY",
+    default: undefined,
+    description: "the reference gateway's name for GATEWAY_ADMIN_TOKEN (either may be set)",
+  },
   { name: "LOG_LEVEL", default: "info", description: "debug, info, warn or error" },
 ];
 
@@ -195,6 +206,21 @@ export function configFromEnv(get: (name: string) => string | undefined): Gatewa
       `LISTEN_ADDR must be a host name or IP address, got ${JSON.stringify(hostname)}`,
     );
   }
+  const adminToken = read("GATEWAY_ADMIN_TOKEN")?.trim();
+  const adminKey = read("GATEWAY_ADMIN_KEY")?.trim();
+  if (adminToken !== undefined && adminKey !== undefined && adminToken !== adminKey) {
+    throw new ConfigError(
+      "GATEWAY_ADMIN_TOKEN and GATEWAY_ADMIN_KEY are both set and differ; set one of them",
+    );
+  }
+  const admin = adminToken ?? adminKey;
+  if (admin !== undefined && (admin.length < 16 || /\s/.test(admin))) {
+    throw new ConfigError(
+      `${
+        adminToken !== undefined ? "GATEWAY_ADMIN_TOKEN" : "GATEWAY_ADMIN_KEY"
+      } must be at least 16 characters without spaces`,
+    );
+  }
   const outbound = choice(
     "OUTBOUND_POLICY",
     read("OUTBOUND_POLICY")!,
@@ -252,6 +278,7 @@ export function configFromEnv(get: (name: string) => string | undefined): Gatewa
       badSignatures: rate("BAD_SIGNATURE_RATE", read("BAD_SIGNATURE_RATE")!),
       upgrades: rate("WS_UPGRADE_RATE", read("WS_UPGRADE_RATE")!),
     },
+    adminToken: admin,
     logLevel: choice("LOG_LEVEL", read("LOG_LEVEL")!, LOG_LEVELS),
   };
 }

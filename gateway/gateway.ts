@@ -61,6 +61,8 @@ export interface GatewayOptions {
   trustProxy?: boolean;
   /** Which world addresses the gateway may call. Default: from `publicUrl` (see `defaultOutboundPolicy`). */
   outboundPolicy?: OutboundPolicy;
+  /** Bearer token of the admin API; without one the admin API answers 403. Default: none. */
+  adminToken?: string;
   /** Per-client quotas. Default: {@linkcode QUOTA_DEFAULTS}. */
   quotas?: Partial<typeof QUOTA_DEFAULTS>;
   /** The lease store. Default: a {@linkcode MemoryStore} with its snapshot in `dataDir`. */
@@ -230,6 +232,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     trustProxy: options.trustProxy ?? false,
     logger,
     stopping: () => stopping,
+    adminToken: options.adminToken,
   });
 
   bridge.mount(app);

@@ -28,6 +28,7 @@ import { clientAddress, quotaKey } from "./_client.ts";
 import type { KeyCache } from "./_keys.ts";
 import type { TokenBuckets } from "./_quota.ts";
 import { type Logger, RateLimitedLog } from "./log.ts";
+import { mountAdmin } from "./admin.ts";
 import {
   CursorError,
   type LeaseRecord,
@@ -82,6 +83,8 @@ export interface HttpContext {
   logger: Logger;
   /** Whether the gateway is shutting down (readiness fails). */
   stopping(): boolean;
+  /** The admin API's bearer token; the admin API answers 403 without one. */
+  adminToken?: string;
 }
 
 /** The Hono environment the server passes: the socket's peer. */
@@ -257,6 +260,8 @@ export function createHttpApp(ctx: HttpContext): Hono<{ Bindings: ConnInfo | und
         "too many requests with bad signatures from this address",
       )
       : undefined;
+
+  mountAdmin(app, ctx, clientOf);
 
   const badSignature = (c: Ctx, client: string, error: string): Response => {
     quotas.badSignatures.take(client);

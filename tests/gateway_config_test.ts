@@ -25,6 +25,7 @@ Deno.test("an empty environment gives the documented defaults", () => {
       badSignatures: { perMinute: 60, burst: 100 },
       upgrades: { perMinute: 120, burst: 200 },
     },
+    adminToken: undefined,
     logLevel: "info",
   });
 });
@@ -71,6 +72,8 @@ Deno.test("every malformed value is refused with the variable's name", () => {
     ["BAD_SIGNATURE_RATE", "10/0"],
     ["LOG_LEVEL", "verbose"],
     ["OWNER_RETENTION_MS", "5"],
+    ["GATEWAY_ADMIN_TOKEN", "short"],
+    ["GATEWAY_ADMIN_KEY", "has a space in it!!"],
   ];
   for (const [name, value] of cases) {
     const error = assertThrows(
