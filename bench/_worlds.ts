@@ -107,6 +107,7 @@ export class Fleet {
       version: fields.version,
       endpoints: fields.endpoints,
       capabilities: fields.capabilities,
+      protocolVersion: "1.2",
       worldId,
       timestamp,
     };

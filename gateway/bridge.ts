@@ -11,6 +11,7 @@
  * @module
  */
 import type { Hono } from "hono";
+import type { ConnInfo } from "./http.ts";
 import {
   createPeerMessage,
   type Endpoint,
@@ -29,7 +30,9 @@ import {
 import { isRecord } from "../protocol/_validate.ts";
 import { NOT_UTF8, parseJson, readLimitedText, TOO_LARGE } from "./_body.ts";
 import { verifyRequestHeaders } from "./http.ts";
-import type { LeaseRecord, Registry } from "./registry.ts";
+import type { LeaseRecord, LeaseStore } from "./store.ts";
+import { type Logger, silentLogger } from "./log.ts";
+import { callOut, type OutboundAnswer, OutboundError, type OutboundPolicy } from "./_outbound.ts";
 
 /** Largest frame a browser may send, in bytes. */
 export const MAX_CLIENT_FRAME_BYTES = 16 * 1024;
@@ -37,13 +40,18 @@ export const MAX_CLIENT_FRAME_BYTES = 16 * 1024;
 export const MAX_FRAMES_IN_FLIGHT = 8;
 /** How long a call to a world may take, in ms. */
 export const WORLD_CALL_TIMEOUT_MS = 10_000;
+/** Largest answer read from a world, in bytes. */
+export const MAX_WORLD_ANSWER_BYTES = 256 * 1024;
 /** How often the gateway re-joins a watched world, so idle eviction never drops it. */
 export const MEMBERSHIP_REFRESH_MS = 60_000;
 
 /** Options of {@linkcode Bridge}. */
 export interface BridgeOptions {
-  registry: Registry;
+  /** The lease store. */
+  store: LeaseStore;
+  /** The gateway's identity: it joins watched worlds as itself. */
   identity: Identity;
+  /** The local clock, for signed timestamps. */
   clock: () => number;
   /** The gateway's base URL as worlds should reach it (`PUBLIC_URL` or the listening address). */
   publicUrl: () => string | undefined;
@@ -53,7 +61,10 @@ export interface BridgeOptions {
   maxSockets?: number;
   /** The fetch used to call worlds. Default: `globalThis.fetch`. */
   fetch?: typeof fetch;
-  log?: (message: string) => void;
+  /** Which world addresses may be called. Default: `"any"`. */
+  outboundPolicy?: OutboundPolicy;
+  /** Where failures are logged. Default: silent. */
+  logger?: Logger;
 }
 
 interface Watch {
@@ -103,24 +114,35 @@ export class Bridge {
   #watches = new Map<string, Watch>();
   #connections = new Map<WebSocket, Connection>();
   #fetch: typeof fetch;
-  #log: (message: string) => void;
+  #logger: Logger;
   #lastSent = new WeakMap<Identity, number>();
-  /** Per world, the timestamp of the last `world.state` accepted: older ones are replays. */
-  #lastStateTs = new Map<string, number>();
   #unsubscribe: () => void;
 
+  /** Creates the bridge; it listens to the store's changes and relayed states at once. */
   constructor(options: BridgeOptions) {
     this.#options = options;
     this.#fetch = options.fetch ?? globalThis.fetch;
-    this.#log = options.log ?? console.warn;
-    // A world whose lease runs out takes its watchers with it.
-    this.#unsubscribe = options.registry.subscribe((event) => {
-      if (event.type !== "expired" || event.record.worldId === undefined) return;
-      this.#lastStateTs.delete(event.record.worldId);
-      const watch = this.#watches.get(event.record.worldId);
+    this.#logger = options.logger ?? silentLogger;
+    // A world whose lease ends, on whichever replica, takes its watchers with it.
+    const unfeed = options.store.feed.subscribe((event) => {
+      if (event.type !== "world.expired" || event.worldId === undefined) return;
+      const watch = this.#watches.get(event.worldId);
       if (!watch) return;
-      for (const socket of watch.sockets) this.#fail(socket, "world went offline");
+      const why = event.reason === "ttl"
+        ? "world went offline"
+        : `world went offline (${event.reason})`;
+      for (const socket of watch.sockets) this.#fail(socket, why);
     });
+    // world.state posted to any replica reaches the watchers on this one.
+    const unstate = options.store.subscribeState((worldId, frame) => {
+      for (const socket of this.#watches.get(worldId)?.sockets ?? []) {
+        if (socket.readyState === WebSocket.OPEN) socket.send(frame);
+      }
+    });
+    this.#unsubscribe = () => {
+      unfeed();
+      unstate();
+    };
   }
 
   /** Browsers currently watching a world. */
@@ -129,14 +151,17 @@ export class Bridge {
   }
 
   /** Adds `GET /ws` and `POST /peer/message` to the app. */
-  mount(app: Hono): void {
+  mount(app: Hono<{ Bindings: ConnInfo | undefined }>): void {
     app.get("/ws", (c) => {
       if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
         return c.json({ error: "expected a WebSocket upgrade" }, 426);
       }
       const { socket, response } = Deno.upgradeWebSocket(c.req.raw, { idleTimeout: 60 });
       const worldId = c.req.query("world");
-      socket.onopen = () => this.#open(socket, worldId);
+      socket.onopen = () =>
+        void this.#open(socket, worldId).catch(() =>
+          this.#fail(socket, "the directory is unavailable")
+        );
       return response;
     });
     app.post("/peer/message", (c) => this.#receive(c.req.raw));
@@ -157,11 +182,10 @@ export class Bridge {
     await Promise.all(leaving);
   }
 
-  #open(socket: WebSocket, worldId: string | undefined): void {
-    const { registry, clock } = this.#options;
+  async #open(socket: WebSocket, worldId: string | undefined): Promise<void> {
     if (!worldId) return this.#fail(socket, "missing ?world=<worldId>");
     if (!isValidWorldId(worldId)) return this.#fail(socket, "invalid worldId");
-    const record = registry.getWorld(worldId, clock());
+    const record = await this.#options.store.getWorld(worldId);
     if (!record) return this.#fail(socket, `no live world ${worldId}`);
     if (!worldBaseUrl(record)) return this.#fail(socket, `world ${worldId} has no endpoint`);
     if (this.#connections.size >= (this.#options.maxSockets ?? 10_000)) {
@@ -194,7 +218,7 @@ export class Bridge {
     const publicUrl = this.#options.publicUrl();
     if (!publicUrl) return;
     const join = async () => {
-      const record = this.#options.registry.getWorld(watch.worldId, this.#options.clock());
+      const record = await this.#options.store.getWorld(watch.worldId);
       if (!record || watch.sockets.size === 0) return;
       const answer = await this.#call(record, this.#options.identity, PEER_EVENTS.JOIN, {
         alias: "AgentWorlds gateway",
@@ -202,14 +226,20 @@ export class Bridge {
         watcher: true,
       });
       if (answer.status === 200) watch.joinedAgentId = record.agentId;
-      else {this.#log(
-          `gateway could not join ${watch.worldId}: ${answer.status} ${answer.body.error}`,
-        );}
+      else {
+        this.#logger.warn("the gateway could not join a watched world", {
+          worldId: watch.worldId,
+          status: answer.status,
+        });
+      }
     };
-    watch.refresh = setInterval(() => {
-      join().catch((error) => this.#log(`re-join ${watch.worldId} failed: ${error.message}`));
-    }, MEMBERSHIP_REFRESH_MS);
-    await join().catch((error) => this.#log(`join ${watch.worldId} failed: ${error.message}`));
+    const failed = (error: Error) =>
+      this.#logger.warn("joining a watched world failed", {
+        worldId: watch.worldId,
+        error: error.message,
+      });
+    watch.refresh = setInterval(() => join().catch(failed), MEMBERSHIP_REFRESH_MS);
+    await join().catch(failed);
   }
 
   async #drop(socket: WebSocket): Promise<void> {
@@ -217,7 +247,7 @@ export class Bridge {
     if (!connection) return;
     this.#connections.delete(socket);
     const watch = this.#watches.get(connection.worldId);
-    const record = this.#options.registry.getWorld(connection.worldId, this.#options.clock());
+    const record = await this.#options.store.getWorld(connection.worldId).catch(() => undefined);
     const calls: Promise<unknown>[] = [];
     if (connection.joined && connection.guest && record) {
       const guest = await connection.guest;
@@ -259,9 +289,7 @@ export class Bridge {
     connection.inFlight++;
     connection.queue = connection.queue
       .then(() => this.#handle(socket, connection, frame))
-      .catch((error) =>
-        send(socket, { type: "error", message: `world call failed: ${error.message}` })
-      )
+      .catch(() => send(socket, { type: "error", message: "the world could not be reached" }))
       .finally(() => connection.inFlight--);
   }
 
@@ -270,7 +298,7 @@ export class Bridge {
     connection: Connection,
     frame: Record<string, unknown>,
   ): Promise<void> {
-    const record = this.#options.registry.getWorld(connection.worldId, this.#options.clock());
+    const record = await this.#options.store.getWorld(connection.worldId);
     if (!record) return this.#fail(socket, "world went offline");
     connection.guest ??= generateIdentity();
     const guest = await connection.guest;
@@ -329,30 +357,55 @@ export class Bridge {
     const headers = await signHttpRequest(sender, "POST", url.host, url.pathname, body, {
       clock: this.#options.clock,
     });
-    const response = await this.#fetch(url, {
-      method: "POST",
-      headers: { ...headers, "content-type": "application/json" },
-      body,
-      signal: AbortSignal.timeout(WORLD_CALL_TIMEOUT_MS),
-    });
-    const text = await response.text();
+    let answer: OutboundAnswer;
+    try {
+      answer = await callOut(url, {
+        method: "POST",
+        headers: { ...headers, "content-type": "application/json" },
+        body,
+      }, {
+        policy: this.#options.outboundPolicy ?? "any",
+        timeoutMs: WORLD_CALL_TIMEOUT_MS,
+        maxResponseBytes: MAX_WORLD_ANSWER_BYTES,
+        fetch: this.#fetch,
+      });
+    } catch (error) {
+      const kind = error instanceof OutboundError ? error.kind : "unreachable";
+      this.#logger.debug("a call to a world failed", { worldId: record.worldId, kind });
+      if (kind !== "refused") this.#reachable(record, false);
+      throw error instanceof OutboundError ? error : new OutboundError("unreachable");
+    }
     const verified = await verifyHttpResponseHeaders(
-      response.headers,
-      response.status,
-      text,
+      answer.headers,
+      answer.status,
+      answer.text,
       record.publicKey,
       { clock: this.#options.clock },
     );
-    if (!verified.ok) throw new Error(`the world's answer is not signed by it (${verified.error})`);
-    const parsed = parseJson(text)?.value;
-    return { status: response.status, body: isRecord(parsed) ? parsed : {} };
+    if (!verified.ok) {
+      this.#reachable(record, false);
+      throw new Error("the world's answer is not signed by it");
+    }
+    this.#reachable(record, true);
+    const parsed = parseJson(answer.text)?.value;
+    return { status: answer.status, body: isRecord(parsed) ? parsed : {} };
+  }
+
+  /** Records whether the world answered, once per change (listings show it). */
+  #reachable(record: LeaseRecord, reachable: boolean): void {
+    const known = record.unreachableSince === undefined;
+    if (known === reachable && (!reachable || record.lastReachableAt !== undefined)) return;
+    record.unreachableSince = reachable ? undefined : this.#options.clock();
+    this.#options.store.setReachable(record.agentId, reachable).catch(() => {});
   }
 
   /** `POST /peer/message`: a world's signed `world.state`, relayed to its watchers. */
   async #receive(request: Request): Promise<Response> {
-    const { registry, clock } = this.#options;
+    const { store, clock } = this.#options;
     const now = clock();
-    const text = await readLimitedText(request, MAX_PEER_MESSAGE_BYTES);
+    const text = await readLimitedText(request, MAX_PEER_MESSAGE_BYTES).catch(
+      (): typeof NOT_UTF8 => NOT_UTF8,
+    );
     if (text === TOO_LARGE) return error(413, `body exceeds ${MAX_PEER_MESSAGE_BYTES} bytes`);
     if (text === NOT_UTF8) return error(400, "body is not valid UTF-8");
     const json = parseJson(text);
@@ -371,7 +424,7 @@ export class Bridge {
       return error(400, "content must be a JSON object with a valid worldId");
     }
     const worldId = content.worldId;
-    const record = registry.getWorld(worldId, now);
+    const record = await store.getWorld(worldId);
     if (!record) return error(404, `no live world ${worldId}`);
     if (message.from !== record.agentId || message.publicKey !== record.publicKey) {
       return error(403, `sender is not the agent registered for world ${worldId}`);
@@ -388,24 +441,19 @@ export class Bridge {
         return error(403, `signature does not verify (${headerError})`);
       }
     }
-    if (message.timestamp <= (this.#lastStateTs.get(worldId) ?? 0)) {
+    // One floor for every replica: a world that posts to several (it joined
+    // through each) is relayed once, and a replay is refused everywhere.
+    if (!await store.acceptState(worldId, message.timestamp)) {
       return error(409, "timestamp is not newer than the last world.state accepted");
     }
-    this.#lastStateTs.set(worldId, message.timestamp);
-    const watch = this.#watches.get(worldId);
     const frame = JSON.stringify({
       type: "world.state",
       worldId,
       state: "state" in content ? content.state : content,
       ts: message.timestamp,
     });
-    let delivered = 0;
-    for (const socket of watch?.sockets ?? []) {
-      if (socket.readyState === WebSocket.OPEN) {
-        socket.send(frame);
-        delivered++;
-      }
-    }
+    const delivered = this.subscribers(worldId);
+    await store.publishState(worldId, frame);
     return Response.json({ ok: true, delivered });
   }
 

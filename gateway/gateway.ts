@@ -1,16 +1,31 @@
 /**
- * `createGateway`: the registry, its HTTP routes, the snapshot store and the
- * webhooks wired together, with the timers that drive them.
+ * `createGateway`: the lease store, its HTTP routes, the WebSocket bridge and
+ * the webhook dispatcher wired together, with the sweep loop that drives
+ * expiry. Every adapter reacts to the store's change log; time and timers
+ * are injected.
  *
  * @module
  */
 import { type Identity, loadOrCreateIdentity } from "../protocol/mod.ts";
 import { Bridge } from "./bridge.ts";
-import { createHttpApp } from "./http.ts";
-import { SnapshotWriter } from "./persistence.ts";
-import { DEFAULT_MAX_AGENTS, DEFAULT_TTL_MS, Registry } from "./registry.ts";
-import { type LoadResult, loadSnapshot } from "./snapshot.ts";
+import { createHttpApp, type Quotas } from "./http.ts";
+import { KeyCache } from "./_keys.ts";
+import { type Logger, silentLogger } from "./log.ts";
+import { MemoryStore } from "./memory_store.ts";
+import { defaultOutboundPolicy, type OutboundPolicy } from "./_outbound.ts";
+import { type Rate, TokenBuckets } from "./_quota.ts";
+import type { LoadResult } from "./snapshot.ts";
+import { type LeaseStore, STORE_DEFAULTS, type WorldIdPolicy } from "./store.ts";
+import { systemTimers, type TimerHandle, type Timers } from "./_timers.ts";
 import { WebhookDispatcher } from "./webhooks.ts";
+
+/** The per-client quotas' defaults: generous enough that a host running hundreds of worlds is never limited. */
+export const QUOTA_DEFAULTS: Readonly<{ newLeases: Rate; badSignatures: Rate; upgrades: Rate }> =
+  Object.freeze({
+    newLeases: { perMinute: 600, burst: 1000 },
+    badSignatures: { perMinute: 60, burst: 100 },
+    upgrades: { perMinute: 120, burst: 200 },
+  });
 
 /** Options of {@linkcode createGateway}; `main.ts` reads them from the environment. */
 export interface GatewayOptions {
@@ -18,38 +33,62 @@ export interface GatewayOptions {
   port?: number;
   /** Address to bind. Default: `"0.0.0.0"`. */
   hostname?: string;
-  /** Directory of `registry.json` and the gateway identity. Default: `"./data"`. */
+  /** Directory of the snapshot (memory store) and the gateway identity. Default: `"./data"`. */
   dataDir?: string;
   /** Lease TTL in ms. Default: 90000. */
   staleTtlMs?: number;
-  /** How often the registry is written when it changed, in ms. Default: 30000. */
+  /** How often the memory store's snapshot is written when it changed, in ms. Default: 30000. */
   snapshotIntervalMs?: number;
-  /** How soon after an announce the registry is written, in ms. Default: 250. */
+  /** How soon after a change of the live set the snapshot is written, in ms. Default: 250. */
   announceSnapshotDelayMs?: number;
-  /** Where `world.announced` / `world.expired` are POSTed. Default: none. */
+  /** Where webhook events are POSTed. Default: none. */
   webhookUrl?: string;
-  /** Standard Webhooks secret for signing webhooks. Default: unsigned. */
+  /** Standard Webhooks secret (`whsec_<base64>`). Default: unsigned. */
   webhookSecret?: string;
-  /** Most agents held. Default: 100000. */
+  /** How long an undeliverable webhook is retried, in ms. Default: 3600000. */
+  webhookRetryForMs?: number;
+  /** Most live agents held. Default: 100000. */
   maxAgents?: number;
+  /** Most live leases granted from one client address (IPv6: one /64). Default: 1000. */
+  maxLeasesPerAddress?: number;
+  /** How world ids are held: `owned` or `live-holder`. Default: `"owned"`. */
+  worldIdPolicy?: WorldIdPolicy;
+  /** How long an unused world id stays bound to its owner, in ms. Default: 30 days. */
+  ownerRetentionMs?: number;
   /** This gateway's public base URL. Default: its listening address. */
   publicUrl?: string;
-  /** The clock, ms since the epoch. Default: `Date.now`. */
+  /** Take client addresses from `X-Forwarded-For` (behind a load balancer). Default: false. */
+  trustProxy?: boolean;
+  /** Which world addresses the gateway may call. Default: from `publicUrl` (see `defaultOutboundPolicy`). */
+  outboundPolicy?: OutboundPolicy;
+  /** Bearer token of the admin API; without one the admin API answers 403. Default: none. */
+  adminToken?: string;
+  /** Per-client quotas. Default: {@linkcode QUOTA_DEFAULTS}. */
+  quotas?: Partial<typeof QUOTA_DEFAULTS>;
+  /** The lease store. Default: a {@linkcode MemoryStore} with its snapshot in `dataDir`. */
+  store?: LeaseStore;
+  /** The local clock, ms since the epoch. Default: `Date.now`. */
   clock?: () => number;
+  /** Timers for the sweep loop, snapshots and webhook retries. Default: the runtime's. */
+  timers?: Timers;
   /** The gateway's identity. Default: loaded or created in `dataDir` as "gateway". */
   identity?: Identity;
   /** The fetch used for webhooks and calls to worlds. Default: `globalThis.fetch`. */
   fetch?: typeof fetch;
-  /** Where warnings go. Default: `console.warn`. */
-  log?: (message: string) => void;
+  /** Where the gateway logs. Default: silent. */
+  logger?: Logger;
 }
 
 /** The gateway's HTTP app, as far as callers need it (it is a Hono app). */
 export interface GatewayApp {
-  /** Answers one request. */
-  fetch(request: Request): Response | Promise<Response>;
+  /** Answers one request; `env` carries the socket's peer (`{ remoteAddr }`). */
+  fetch(request: Request, env?: unknown): Response | Promise<Response>;
   /** Answers a request built from a path or URL, in-process. */
-  request(input: string | URL | Request, init?: RequestInit): Response | Promise<Response>;
+  request(
+    input: string | URL | Request,
+    init?: RequestInit,
+    env?: unknown,
+  ): Response | Promise<Response>;
 }
 
 /** A running (or startable) gateway. */
@@ -57,34 +96,35 @@ export interface Gateway {
   /** The HTTP app: `app.request(...)` tests it without a socket. */
   readonly app: GatewayApp;
   /** The request handler, for `Deno.serve` or embedding. */
-  readonly handler: (request: Request) => Response | Promise<Response>;
-  /** The lease registry. */
-  readonly registry: Registry;
+  readonly handler: (request: Request, info?: unknown) => Response | Promise<Response>;
+  /** The lease store. */
+  readonly store: LeaseStore;
   /** The gateway's own identity. */
   readonly identity: Identity;
-  /** What loading the snapshot found at creation. */
-  readonly loaded: LoadResult;
+  /** What loading the memory store's snapshot found (undefined for other stores). */
+  readonly loaded: LoadResult | undefined;
   /** The webhook dispatcher, when `webhookUrl` is set. */
   readonly webhooks: WebhookDispatcher | undefined;
-  /** The snapshot writer. */
-  readonly snapshots: SnapshotWriter;
-  /** Listens on `port`/`hostname` and starts the snapshot and sweep timers. */
+  /** Listens on `port`/`hostname` and starts the sweep loop and webhook delivery. */
   start(): Promise<{ port: number; hostname: string; url: string }>;
-  /** Reclaims expired leases now (the timer does this on its own). */
-  sweep(): void;
-  /** Stops timers and the listener, writes the snapshot, delivers queued webhooks. */
+  /** Reclaims expired leases now (the loop does this on its own). */
+  sweep(): Promise<void>;
+  /** Stops within a bounded time: listener, bridge, webhooks (undelivered stay durable), store. */
   stop(): Promise<void>;
 }
 
-/** The longest the sweep timer sleeps, so expiry is noticed within ~1 s. */
+/** The longest the sweep loop sleeps, so expiry is noticed within ~1 s. */
 const MAX_SWEEP_SLEEP_MS = 1000;
-/** Most leases one timed sweep reclaims (~10 ms of work); the rest follow at once. */
+/** Most leases one memory sweep reclaims (~10 ms of work); the rest follow at once. */
 export const SWEEP_BATCH = 5000;
+/** Most leases one Redis sweep claims: ~500 keeps each script under ~25 ms. */
+const REDIS_SWEEP_BATCH = 500;
 
 /**
- * Creates a gateway: loads its identity and snapshot from `dataDir`, builds
- * the routes, and wires persistence and webhooks to registry events. Nothing
- * listens and no interval runs until {@linkcode Gateway.start}.
+ * Creates a gateway: loads its identity (and the memory store's snapshot)
+ * from `dataDir`, builds the routes, and wires the bridge and webhooks to
+ * the store's change log. Nothing listens and no loop runs until
+ * {@linkcode Gateway.start}.
  *
  * @example In-process, with an injected clock
  * ```ts ignore
@@ -98,68 +138,84 @@ export const SWEEP_BATCH = 5000;
  */
 export async function createGateway(options: GatewayOptions = {}): Promise<Gateway> {
   const clock = options.clock ?? Date.now;
-  const log = options.log ?? console.warn;
+  const timers = options.timers ?? systemTimers;
+  const logger = options.logger ?? silentLogger;
   const dataDir = options.dataDir ?? "./data";
   await Deno.mkdir(dataDir, { recursive: true });
   const identity = options.identity ?? await loadOrCreateIdentity(dataDir, "gateway");
-  const registry = new Registry({
-    ttlMs: options.staleTtlMs ?? DEFAULT_TTL_MS,
-    maxAgents: options.maxAgents ?? DEFAULT_MAX_AGENTS,
+  const store: LeaseStore = options.store ?? await MemoryStore.open({
+    clock,
+    timers,
+    dataDir,
+    ttlMs: options.staleTtlMs,
+    maxAgents: options.maxAgents,
+    maxLeasesPerAddress: options.maxLeasesPerAddress,
+    worldIdPolicy: options.worldIdPolicy,
+    ownerRetentionMs: options.ownerRetentionMs,
+    outbox: options.webhookUrl !== undefined,
+    snapshotIntervalMs: options.snapshotIntervalMs,
+    snapshotDelayMs: options.announceSnapshotDelayMs,
+    warn: (message) => logger.warn(message),
   });
-  const snapshotPath = `${dataDir.replace(/\/+$/, "") || "."}/registry.json`;
-  const snapshots = new SnapshotWriter(snapshotPath, registry, clock, log);
+  const loaded = store instanceof MemoryStore ? store.loaded : undefined;
   const webhooks = options.webhookUrl
     ? new WebhookDispatcher({
       url: options.webhookUrl,
       secret: options.webhookSecret,
+      outbox: store.outbox,
+      retryForMs: options.webhookRetryForMs,
       clock,
+      timers,
       fetch: options.fetch,
-      log,
+      logger,
     })
     : undefined;
-  const announceDelay = options.announceSnapshotDelayMs ?? 250;
-
-  let restoring = true;
-  registry.subscribe((event) => {
-    const { record } = event;
-    if (event.type === "granted" || event.type === "announced") {
-      snapshots.saveSoon(announceDelay);
-    }
-    if (!webhooks || record.worldId === undefined) return;
-    if (event.type === "granted" && !restoring) {
-      webhooks.enqueue({
-        event: "world.announced",
-        agentId: record.agentId,
-        worldId: record.worldId,
-        ts: event.at,
+  const keys = new KeyCache(
+    store,
+    Math.ceil((options.maxAgents ?? STORE_DEFAULTS.maxAgents) * 1.1),
+  );
+  const unfeed = store.feed.subscribe((event) => {
+    if (event.type.endsWith(".expired")) {
+      keys.forget(event.agentId);
+      logger.info("lease ended", {
+        agentId: event.agentId,
+        worldId: event.worldId,
+        reason: event.reason,
       });
-    } else if (event.type === "expired") {
-      webhooks.enqueue({
-        event: "world.expired",
-        agentId: record.agentId,
-        worldId: record.worldId,
-        ts: event.at,
+    } else if (event.type === "world.owner_changed") {
+      logger.info("world id changed hands", {
+        worldId: event.worldId,
+        previousOwner: event.previousOwner,
+        owner: event.owner,
+        cause: event.cause,
       });
     }
+    webhooks?.poke();
   });
-  const loaded = await loadSnapshot(snapshotPath, registry, clock(), log);
-  restoring = false;
 
   let publicUrl = options.publicUrl;
   let publicAuthority = publicUrl ? new URL(publicUrl).host : undefined;
   const bridge = new Bridge({
-    registry,
+    store,
     identity,
     clock,
     publicUrl: () => publicUrl,
     publicAuthority: () => publicAuthority,
     fetch: options.fetch,
-    log,
+    outboundPolicy: options.outboundPolicy ?? defaultOutboundPolicy(options.publicUrl),
+    logger,
   });
+  const quotaRates = { ...QUOTA_DEFAULTS, ...options.quotas };
+  const quotas: Quotas = {
+    newLeases: new TokenBuckets(quotaRates.newLeases, clock),
+    badSignatures: new TokenBuckets(quotaRates.badSignatures, clock),
+    upgrades: new TokenBuckets(quotaRates.upgrades, clock),
+  };
   const openapiUrl = new URL("../openapi.yaml", import.meta.url);
   let openapiText: Promise<string> | undefined;
+  let stopping = false;
   const app = createHttpApp({
-    registry,
+    store,
     identity,
     clock,
     startedAt: clock(),
@@ -171,44 +227,53 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
       openapiText ??= openapiUrl.protocol === "file:"
         ? Deno.readTextFile(openapiUrl)
         : fetch(openapiUrl).then((r) => r.text()),
+    keys,
+    quotas,
+    trustProxy: options.trustProxy ?? false,
+    logger,
+    stopping: () => stopping,
+    adminToken: options.adminToken,
   });
 
   bridge.mount(app);
 
   let server: Deno.HttpServer | undefined;
-  let snapshotTimer: ReturnType<typeof setInterval> | undefined;
-  let sweepTimer: ReturnType<typeof setTimeout> | undefined;
-  let stopped = false;
+  let sweepTimer: TimerHandle | undefined;
+  let sweeping: Promise<void> | undefined;
+  const sweepBatch = store.kind === "redis" ? REDIS_SWEEP_BATCH : SWEEP_BATCH;
 
-  const sweep = () => {
-    registry.sweep(clock());
+  /** One sweep; the wait before the next (0 when more are due). */
+  const sweepOnce = async (): Promise<number> => {
+    try {
+      const { more } = await store.sweep(sweepBatch);
+      if (more) return 0;
+      const next = await store.nextDeadline();
+      const wait = next === undefined ? MAX_SWEEP_SLEEP_MS : next - await store.now() + 1;
+      return Math.min(MAX_SWEEP_SLEEP_MS, Math.max(10, wait));
+    } catch (error) {
+      logger.warn("sweep failed", { error: (error as Error).message });
+      return MAX_SWEEP_SLEEP_MS;
+    }
   };
   // Wakes at the next lease deadline (at least once a second); a mass expiry
   // is reclaimed in batches with the event loop free between them.
-  const scheduleSweep = (more = false) => {
-    if (stopped) return;
-    const next = registry.nextDeadline();
-    const wait = next === undefined ? MAX_SWEEP_SLEEP_MS : next - clock() + 1;
-    sweepTimer = setTimeout(() => {
-      let full = false;
-      try {
-        full = registry.sweep(clock(), SWEEP_BATCH).length >= SWEEP_BATCH;
-      } catch (error) {
-        log(`sweep failed: ${(error as Error).message}`);
-      }
-      scheduleSweep(full);
-    }, more ? 0 : Math.min(MAX_SWEEP_SLEEP_MS, Math.max(10, wait)));
+  const scheduleSweep = (wait: number) => {
+    if (stopping) return;
+    sweepTimer = timers.setTimeout(() => {
+      sweeping = sweepOnce().then(scheduleSweep);
+    }, wait);
   };
 
   return {
     app,
-    handler: (request) => app.fetch(request),
-    registry,
+    handler: (request, info) => app.fetch(request, info as never),
+    store,
     identity,
     loaded,
     webhooks,
-    snapshots,
-    sweep,
+    async sweep() {
+      await sweepOnce();
+    },
     async start() {
       if (server) throw new Error("gateway already started");
       const listening = Promise.withResolvers<Deno.NetAddr>();
@@ -216,7 +281,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
         port: options.port ?? 8100,
         hostname: options.hostname ?? "0.0.0.0",
         onListen: (addr) => listening.resolve(addr as Deno.NetAddr),
-      }, app.fetch);
+      }, (request, info) => app.fetch(request, info as never));
       const addr = await listening.promise;
       const host = addr.hostname === "0.0.0.0" || addr.hostname === "::"
         ? "127.0.0.1"
@@ -224,23 +289,20 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
       const url = `http://${host.includes(":") ? `[${host}]` : host}:${addr.port}`;
       publicUrl ??= url;
       publicAuthority ??= new URL(publicUrl).host;
-      snapshotTimer = setInterval(() => {
-        snapshots.saveIfChanged().catch(() => {});
-      }, options.snapshotIntervalMs ?? 30_000);
-      scheduleSweep();
+      scheduleSweep(0);
+      webhooks?.start();
       return { port: addr.port, hostname: addr.hostname, url };
     },
     async stop() {
-      stopped = true;
-      clearInterval(snapshotTimer);
-      clearTimeout(sweepTimer);
+      if (stopping) return;
+      stopping = true;
+      timers.clearTimeout(sweepTimer);
+      await sweeping;
+      unfeed();
       await bridge.close();
       if (server) await server.shutdown();
-      await snapshots.flush().catch(() => {});
-      if (webhooks) {
-        webhooks.close();
-        await webhooks.drain();
-      }
+      if (webhooks) await webhooks.stop(5000);
+      await store.close();
     },
   };
 }

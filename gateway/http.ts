@@ -1,8 +1,9 @@
 /**
- * The gateway's HTTP adapter: Hono routes around the registry. Each route
- * parses and validates (protocol shapes), verifies signatures, asks the
- * registry to decide, and answers; persistence and webhooks react to
- * registry events, not to handlers.
+ * The gateway's HTTP adapter: Hono routes around the lease store. Each route
+ * parses and validates (protocol shapes), applies the client's quotas,
+ * verifies signatures, asks the store to decide, and answers; the change
+ * stream, webhooks and the bridge react to the store's change log, not to
+ * handlers.
  *
  * @module
  */
@@ -22,9 +23,20 @@ import {
   WORLD_CAPABILITY_PREFIX,
 } from "../protocol/mod.ts";
 import { fromBase64 } from "../protocol/_bytes.ts";
-import { importVerifyKey } from "../protocol/_ed25519.ts";
 import { NOT_UTF8, parseJson, readLimitedText, TOO_LARGE } from "./_body.ts";
-import { CursorError, type LeaseRecord, type Page, type Registry } from "./registry.ts";
+import { clientAddress, quotaKey } from "./_client.ts";
+import type { KeyCache } from "./_keys.ts";
+import type { TokenBuckets } from "./_quota.ts";
+import { type Logger, RateLimitedLog } from "./log.ts";
+import { mountAdmin } from "./admin.ts";
+import {
+  CursorError,
+  type LeaseRecord,
+  type LeaseStore,
+  type Page,
+  REFUSAL_STATUS,
+  StoreUnavailableError,
+} from "./store.ts";
 
 /** Largest heartbeat body accepted, in bytes: a heartbeat is about 200. */
 export const MAX_HEARTBEAT_BYTES = 4096;
@@ -32,13 +44,28 @@ export const MAX_HEARTBEAT_BYTES = 4096;
 export const ANNOUNCE_PEERS = 20;
 /** Default and largest page of a listing. */
 export const PAGE_LIMITS = Object.freeze({ default: 100, max: 1000 });
+/** Seconds a client is told to wait when the store is unreachable. */
+export const STORE_RETRY_AFTER_S = 5;
+
+/** The per-client quotas the routes apply. */
+export interface Quotas {
+  /** Announces that create a new lease. */
+  newLeases: TokenBuckets;
+  /** Requests whose signature does not verify. */
+  badSignatures: TokenBuckets;
+  /** `/ws` upgrades. */
+  upgrades: TokenBuckets;
+}
 
 /** What the routes need from the gateway around them. */
 export interface HttpContext {
-  registry: Registry;
+  /** The lease store. */
+  store: LeaseStore;
+  /** The gateway's identity. */
   identity: Identity;
+  /** The local clock, for signed-timestamp windows. */
   clock: () => number;
-  /** When the registry began serving, for `/health`. */
+  /** When this gateway began serving, for `/health`. */
   startedAt: number;
   /** `host[:port]` of `PUBLIC_URL`, also accepted as the signed authority. */
   publicAuthority?: string;
@@ -46,12 +73,47 @@ export interface HttpContext {
   subscribers(worldId: string): number;
   /** The OpenAPI document, served at `/openapi.yaml`. */
   openapi(): Promise<string>;
+  /** Imported verification keys. */
+  keys: KeyCache;
+  /** Per-client quotas. */
+  quotas: Quotas;
+  /** Take the client address from `X-Forwarded-For`. */
+  trustProxy: boolean;
+  /** Where events and errors are logged. */
+  logger: Logger;
+  /** Whether the gateway is shutting down (readiness fails). */
+  stopping(): boolean;
+  /** The admin API's bearer token; the admin API answers 403 without one. */
+  adminToken?: string;
 }
 
-type Ctx = Context;
+/** The Hono environment the server passes: the socket's peer. */
+export interface ConnInfo {
+  /** The peer's address. */
+  remoteAddr?: { hostname?: string };
+}
+
+type Ctx = Context<{ Bindings: ConnInfo | undefined }>;
 
 function fail(c: Ctx, status: ContentfulStatusCode, error: string): Response {
   return c.json({ error }, status);
+}
+
+function tooMany(c: Ctx, seconds: number, error: string): Response {
+  c.header("retry-after", String(seconds));
+  return fail(c, 429, error);
+}
+
+/** Whether the gateway's calls to a record's endpoint are believed to work. */
+export function isReachable(record: LeaseRecord): boolean {
+  return record.endpoints.length > 0 && record.unreachableSince === undefined;
+}
+
+function reachability(record: LeaseRecord): Record<string, unknown> {
+  return {
+    reachable: isReachable(record),
+    ...(record.lastReachableAt === undefined ? {} : { lastReachableAt: record.lastReachableAt }),
+  };
 }
 
 /** The public view of an agent, as `/agents` lists it. */
@@ -61,6 +123,7 @@ export function agentView(record: LeaseRecord): Record<string, unknown> {
     publicKey: record.publicKey,
     alias: record.alias,
     ...(record.version === undefined ? {} : { version: record.version }),
+    protocolVersion: record.protocolVersion,
     endpoints: record.endpoints,
     capabilities: record.capabilities,
     ...(record.worldId === undefined ? {} : { worldId: record.worldId }),
@@ -80,12 +143,15 @@ export function peerView(record: LeaseRecord): Record<string, unknown> {
   };
 }
 
-function worldSummary(record: LeaseRecord): Record<string, unknown> {
+/** A world as `/worlds` lists it: what readers of every protocol generation use. */
+export function worldView(record: LeaseRecord): Record<string, unknown> {
   return {
     worldId: record.worldId,
     agentId: record.agentId,
     name: record.alias,
-    reachable: record.endpoints.length > 0,
+    slug: record.worldId,
+    endpoints: record.endpoints,
+    ...reachability(record),
     lastSeen: record.lastSeen,
   };
 }
@@ -104,7 +170,12 @@ async function readJson(
   c: Ctx,
   limit: number,
 ): Promise<{ text: string; value: unknown } | Response> {
-  const text = await readLimitedText(c.req.raw, limit);
+  let text: string | typeof TOO_LARGE | typeof NOT_UTF8;
+  try {
+    text = await readLimitedText(c.req.raw, limit);
+  } catch {
+    return fail(c, 400, "the body could not be read");
+  }
   if (text === TOO_LARGE) return fail(c, 413, `body exceeds ${limit} bytes`);
   if (text === NOT_UTF8) return fail(c, 400, "body is not valid UTF-8");
   const parsed = parseJson(text);
@@ -141,12 +212,21 @@ function declaredWorld(capabilities: string[]): { worldId?: string } | { error: 
  * const response = await app.request("/health");
  * ```
  */
-export function createHttpApp(ctx: HttpContext): Hono {
-  const { registry, clock } = ctx;
-  const app = new Hono();
+export function createHttpApp(ctx: HttpContext): Hono<{ Bindings: ConnInfo | undefined }> {
+  const { store, clock, quotas, logger } = ctx;
+  const limited = new RateLimitedLog(logger, 1000, clock);
+  const app = new Hono<{ Bindings: ConnInfo | undefined }>();
 
   app.onError((error, c) => {
-    console.error("gateway: unhandled error", error);
+    if (error instanceof StoreUnavailableError) {
+      limited.log("warn", "store", "the store is unreachable", { error: error.message });
+      c.header("retry-after", String(STORE_RETRY_AFTER_S));
+      return fail(c, 503, "the directory's store is unreachable; retry shortly");
+    }
+    limited.log("error", "unhandled", "unhandled error", {
+      error: (error as Error).message,
+      stack: (error as Error).stack?.split("\n").slice(0, 4).join(" | "),
+    });
     return fail(c, 500, "internal error");
   });
   app.notFound((c) => fail(c, 404, `no route for ${c.req.method} ${c.req.path}`));
@@ -157,7 +237,7 @@ export function createHttpApp(ctx: HttpContext): Hono {
       return c.body(null, 204, {
         "access-control-allow-origin": "*",
         "access-control-allow-methods": "GET, HEAD, OPTIONS",
-        "access-control-allow-headers": "content-type",
+        "access-control-allow-headers": "content-type, last-event-id",
         "access-control-max-age": "86400",
       });
     }
@@ -167,8 +247,30 @@ export function createHttpApp(ctx: HttpContext): Hono {
     }
   });
 
+  /** The quota key of the request's client. */
+  const clientOf = (c: Ctx) =>
+    quotaKey(clientAddress(c.req.raw.headers, c.env?.remoteAddr?.hostname, ctx.trustProxy));
+
+  /** Refuses a client whose failed signatures used up its quota, before verifying anything. */
+  const signatureQuota = (c: Ctx, client: string): Response | undefined =>
+    !quotas.badSignatures.has(client)
+      ? tooMany(
+        c,
+        quotas.badSignatures.retryAfter(client),
+        "too many requests with bad signatures from this address",
+      )
+      : undefined;
+
+  mountAdmin(app, ctx, clientOf);
+
+  const badSignature = (c: Ctx, client: string, error: string): Response => {
+    quotas.badSignatures.take(client);
+    return fail(c, 403, error);
+  };
+
   app.post("/peer/announce", async (c) => {
     const now = clock();
+    const client = clientOf(c);
     const read = await readJson(c, ANNOUNCE_LIMITS.maxBodyBytes);
     if (read instanceof Response) return read;
     const parsed = parseAnnounce(read.value);
@@ -182,8 +284,10 @@ export function createHttpApp(ctx: HttpContext): Hono {
     }
     const world = declaredWorld(body.capabilities);
     if ("error" in world) return fail(c, 400, world.error);
+    const refused = signatureQuota(c, client);
+    if (refused) return refused;
     if (!await isAgentIdOf(body.from, body.publicKey)) {
-      return fail(c, 403, "from does not match publicKey");
+      return badSignature(c, client, "from does not match publicKey");
     }
     if (!await verifyAnnounceSignature(body)) {
       const headerError = await verifyRequestHeaders(
@@ -194,22 +298,44 @@ export function createHttpApp(ctx: HttpContext): Hono {
         body.publicKey,
       );
       if (headerError !== undefined) {
-        return fail(c, 403, `signature does not verify (${headerError})`);
+        return badSignature(c, client, `signature does not verify (${headerError})`);
       }
     }
-    const outcome = registry.announce({
+    if (!quotas.newLeases.has(client) && !await store.get(body.from)) {
+      return tooMany(
+        c,
+        quotas.newLeases.retryAfter(client),
+        "too many new leases from this address",
+      );
+    }
+    const outcome = await store.announce({
       agentId: body.from,
       publicKey: body.publicKey,
       alias: body.alias,
       version: body.version,
+      protocolVersion: "1.2",
       endpoints: body.endpoints,
       capabilities: body.capabilities,
       worldId: world.worldId,
       timestamp: body.timestamp,
-    }, now);
-    if (!outcome.ok) return fail(c, outcome.reason === "full" ? 503 : 409, outcome.error);
-    const peers = registry.listAgents(now, ANNOUNCE_PEERS + 1).records
-      .filter((record) => record !== outcome.record)
+      address: client,
+    });
+    if (!outcome.ok) {
+      const status = REFUSAL_STATUS[outcome.reason];
+      if (status === 503) c.header("retry-after", "30");
+      return fail(c, status, outcome.error);
+    }
+    ctx.keys.remember(outcome.record);
+    if (outcome.granted) {
+      quotas.newLeases.take(client);
+      logger.info("lease granted", {
+        agentId: outcome.record.agentId,
+        worldId: outcome.record.worldId,
+        protocolVersion: outcome.record.protocolVersion,
+      });
+    }
+    const peers = (await store.listAgents(ANNOUNCE_PEERS + 1)).records
+      .filter((record) => record.agentId !== outcome.record.agentId)
       .slice(0, ANNOUNCE_PEERS)
       .map(peerView);
     return c.json({ ok: true, peers });
@@ -223,25 +349,39 @@ export function createHttpApp(ctx: HttpContext): Hono {
     if (!parsed.ok) return fail(c, 400, parsed.error);
     const heartbeat = parsed.value;
     if (outsideWindow(heartbeat.ts, now)) return fail(c, 400, "ts is outside the ±5 min window");
-    const record = registry.get(heartbeat.agentId, now);
-    if (!record) return fail(c, 404, "unknown or expired agent: announce again");
-    // Imported once per lease and kept on the record: the hot path only verifies.
-    record.verifyKey ??= await importVerifyKey(fromBase64(record.publicKey)!).catch(() =>
-      undefined
-    );
-    if (!record.verifyKey || !await verifyHeartbeat(heartbeat, record.verifyKey)) {
-      return fail(c, 403, "signature does not verify");
+    const client = clientOf(c);
+    const refused = signatureQuota(c, client);
+    if (refused) return refused;
+    const agentKey = await ctx.keys.get(heartbeat.agentId);
+    if (!agentKey) return fail(c, 404, "unknown or expired agent: announce again");
+    if (!await verifyHeartbeat(heartbeat, agentKey.key)) {
+      return badSignature(c, client, "signature does not verify");
     }
-    const outcome = registry.heartbeat(heartbeat.agentId, heartbeat.ts, now);
-    if (!outcome.ok) return fail(c, outcome.reason === "unknown" ? 404 : 409, outcome.error);
+    const outcome = await store.renew(heartbeat.agentId, heartbeat.ts);
+    if (!outcome.ok) {
+      if (outcome.reason === "unknown") ctx.keys.forget(heartbeat.agentId);
+      return fail(c, REFUSAL_STATUS[outcome.reason], outcome.error);
+    }
     return c.json({ ok: true });
   });
 
-  app.get("/health", (c) => {
+  app.get("/health", async (c) => {
     const now = clock();
-    const { agents, worlds } = registry.counts(now);
+    const status = store.status();
+    if (!status.reachable) {
+      c.header("retry-after", String(STORE_RETRY_AFTER_S));
+      return c.json({
+        ok: false,
+        ts: now,
+        agentId: ctx.identity.agentId,
+        status: "unavailable",
+        error: `the store is unreachable: ${status.error ?? "no answer"}`,
+      }, 503);
+    }
+    const { agents, worlds } = await store.counts();
     const registryAge = now - ctx.startedAt;
-    const status = registryAge < registry.ttlMs ? "warming" : agents === 0 ? "empty" : "ready";
+    const warming = registryAge < store.ttlMs ||
+      (status.graceUntil !== undefined && status.graceUntil >= now);
     return c.json({
       ok: true,
       ts: now,
@@ -249,55 +389,60 @@ export function createHttpApp(ctx: HttpContext): Hono {
       agents,
       worlds,
       registryAge,
-      status,
+      status: warming ? "warming" : agents === 0 ? "empty" : "ready",
     });
   });
 
   /** A paged listing: `?limit=` and `?cursor=` validated, records shown through `view`. */
   const listing = (
     key: string,
-    list: (now: number, limit: number, cursor?: string) => Page,
+    list: (limit: number, cursor?: string) => Promise<Page>,
     view: (record: LeaseRecord) => Record<string, unknown>,
   ) =>
-  (c: Ctx) => {
+  async (c: Ctx) => {
     const limit = pageLimit(c);
     if (typeof limit === "string") return fail(c, 400, limit);
     try {
-      const page = list(clock(), limit, c.req.query("cursor"));
-      return c.json({ [key]: page.records.map(view), nextCursor: page.nextCursor });
+      const page = await list(limit, c.req.query("cursor"));
+      return c.json({
+        [key]: page.records.map(view),
+        nextCursor: page.nextCursor,
+        revision: page.revision,
+      });
     } catch (error) {
       if (error instanceof CursorError) return fail(c, 400, "invalid cursor");
       throw error;
     }
   };
 
-  app.get("/worlds", listing("worlds", (...a) => registry.listWorlds(...a), worldSummary));
+  app.get("/worlds", listing("worlds", (...a) => store.listWorlds(...a), worldView));
 
-  app.get("/world/:worldId", (c) => {
+  app.get("/world/:worldId", async (c) => {
     const worldId = c.req.param("worldId");
     if (!isValidWorldId(worldId)) return fail(c, 400, "invalid worldId");
-    const record = registry.getWorld(worldId, clock());
+    const record = await store.getWorld(worldId);
     if (!record) return fail(c, 404, `no live world ${worldId}`);
     return c.json({
       worldId,
       agentId: record.agentId,
       publicKey: record.publicKey,
       name: record.alias,
+      slug: worldId,
       endpoints: record.endpoints,
-      reachable: record.endpoints.length > 0,
+      ...reachability(record),
       subscribers: ctx.subscribers(worldId),
       lastSeen: record.lastSeen,
     });
   });
 
-  app.get("/agents", listing("agents", (...a) => registry.listAgents(...a), agentView));
+  app.get("/agents", listing("agents", (...a) => store.listAgents(...a), agentView));
 
   app.get("/peer/ping", (c) => c.json({ ok: true, ts: clock(), agentId: ctx.identity.agentId }));
 
-  app.get("/peer/peers", (c) => {
+  app.get("/peer/peers", async (c) => {
     const limit = pageLimit(c);
     if (typeof limit === "string") return fail(c, 400, limit);
-    return c.json({ peers: registry.listAgents(clock(), limit).records.map(peerView) });
+    return c.json({ peers: (await store.listAgents(limit)).records.map(peerView) });
   });
 
   app.get("/openapi.yaml", async (c) => {

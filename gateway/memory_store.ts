@@ -28,6 +28,7 @@ import type {
   RotationInput,
   StoreOptions,
   StoreStatus,
+  SweepResult,
   WorldOwner,
 } from "./store.ts";
 
@@ -199,13 +200,14 @@ export class MemoryStore implements LeaseStore {
   }
 
   /** See {@linkcode LeaseStore.sweep}. */
-  sweep(limit: number): Promise<{ reclaimed: number; more: boolean }> {
+  sweep(limit: number): Promise<SweepResult> {
     const now = this.#clock();
-    const reclaimed = this.registry.sweep(now, limit).length;
+    const expired = this.registry.sweep(now, limit)
+      .map(({ agentId, worldId }) => ({ agentId, worldId }));
     for (const worldId of this.#stateFloors.keys()) {
       if (!this.registry.getWorld(worldId, now)) this.#stateFloors.delete(worldId);
     }
-    return Promise.resolve({ reclaimed, more: reclaimed >= limit });
+    return Promise.resolve({ reclaimed: expired.length, more: expired.length >= limit, expired });
   }
 
   /** See {@linkcode LeaseStore.nextDeadline}. */
@@ -336,6 +338,8 @@ export class MemoryStore implements LeaseStore {
   /** Writes the snapshot now (after the write in progress). Failures are logged and rethrown. */
   save(): Promise<void> {
     if (!this.#path) return Promise.resolve();
+    this.#timers.clearTimeout(this.#soon); // this write covers a pending debounced one
+    this.#soon = undefined;
     if (this.#writing) {
       this.#again = true;
       return this.#writing;

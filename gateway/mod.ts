@@ -2,7 +2,9 @@
  * The AgentWorlds gateway: a lease-based directory of live worlds. Worlds
  * announce with a signed `POST /peer/announce` and keep their lease with a
  * signed `POST /peer/heartbeat`; a world that goes silent for the TTL
- * disappears from `/worlds`.
+ * disappears from `/worlds`. The directory lives in a {@linkcode LeaseStore}:
+ * the embedded {@linkcode MemoryStore} (with its snapshot), or Redis/Valkey
+ * shared by several replicas.
  *
  * @example Embed a gateway
  * ```ts ignore
@@ -14,29 +16,64 @@
  *
  * @module
  */
-export { createGateway, type Gateway, type GatewayApp, type GatewayOptions } from "./gateway.ts";
+export {
+  createGateway,
+  type Gateway,
+  type GatewayApp,
+  type GatewayOptions,
+  QUOTA_DEFAULTS,
+} from "./gateway.ts";
 export { ConfigError, configFromEnv, GATEWAY_ENV_VARS } from "./config.ts";
 export {
   type AnnounceInput,
   type AnnounceOutcome,
+  type AnnounceRefusal,
+  type ChangeEvent,
+  type ChangeFeed,
   CursorError,
+  type ExpiryReason,
+  type LeaseRecord,
+  type LeaseStore,
+  type Outbox,
+  type OwnershipOutcome,
+  type Page,
+  REFUSAL_STATUS,
+  type RenewOutcome,
+  type RevokeOutcome,
+  type RotateOutcome,
+  type RotationInput,
+  STORE_DEFAULTS,
+  type StoreOptions,
+  type StoreStatus,
+  StoreUnavailableError,
+  type SweepResult,
+  type WorldIdPolicy,
+  type WorldOwner,
+} from "./store.ts";
+export {
   DEFAULT_MAX_AGENTS,
   DEFAULT_TTL_MS,
-  type HeartbeatOutcome,
-  type LeaseRecord,
-  type Page,
   Registry,
   type RegistryEvent,
   type RegistryOptions,
   type Tombstone,
 } from "./registry.ts";
+export { MemoryStore, type MemoryStoreOptions } from "./memory_store.ts";
 export {
-  signWebhook,
   WebhookDispatcher,
   type WebhookEvent,
   type WebhookOptions,
+  webhookPayload,
+  webhookSecretError,
 } from "./webhooks.ts";
-export { type LoadResult, loadSnapshot, writeSnapshot } from "./snapshot.ts";
-export { SnapshotWriter } from "./persistence.ts";
+export { type LoadResult, loadSnapshot, type SnapshotContents, writeSnapshot } from "./snapshot.ts";
+export {
+  createLogger,
+  type Logger,
+  type LoggerOptions,
+  type LogLevel,
+  silentLogger,
+} from "./log.ts";
+export type { Timers } from "./_timers.ts";
 export { MAX_HEARTBEAT_BYTES } from "./http.ts";
 export { MAX_CLIENT_FRAME_BYTES } from "./bridge.ts";

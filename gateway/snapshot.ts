@@ -145,8 +145,12 @@ export async function writeSnapshot(path: string, contents: SnapshotContents): P
   } finally {
     file.close();
   }
+  // Keep the file being replaced as the generation back. A hard link first,
+  // so the current path never stops existing between the two renames.
   try {
-    await Deno.rename(path, `${path}.prev`);
+    await Deno.remove(`${path}.prev.tmp`).catch(() => {});
+    await Deno.link(path, `${path}.prev.tmp`);
+    await Deno.rename(`${path}.prev.tmp`, `${path}.prev`);
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }

@@ -284,6 +284,16 @@ export interface Outbox {
   backlog(): Promise<{ pending: number; oldestAt?: number }>;
 }
 
+/** What one sweep reclaimed. */
+export interface SweepResult {
+  /** How many leases were reclaimed. */
+  reclaimed: number;
+  /** Whether more leases are due (the limit was reached). */
+  more: boolean;
+  /** The leases reclaimed (for logs). */
+  expired: { agentId: string; worldId?: string }[];
+}
+
 /** The store's view of itself, for `/health` and readiness. */
 export interface StoreStatus {
   /** Whether the last call to the backing store succeeded. */
@@ -376,7 +386,7 @@ export interface LeaseStore {
    * `*.expired` for each; also releases owner bindings past retention and
    * forgets replay floors past the window. `more` says whether more are due.
    */
-  sweep(limit: number): Promise<{ reclaimed: number; more: boolean }>;
+  sweep(limit: number): Promise<SweepResult>;
   /** The earliest lease deadline held, for scheduling the sweep; `undefined` when none. */
   nextDeadline(): Promise<number | undefined>;
 

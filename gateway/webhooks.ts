@@ -1,194 +1,432 @@
 /**
- * Best-effort webhooks: the gateway tells `WEBHOOK_URL` when a world comes
- * online (`world.announced`) and when its lease runs out (`world.expired`).
- * Deliveries go through a bounded queue, never delay a response, time out
- * after 5 s and are logged when they fail. With a secret, each delivery is
- * signed per the Standard Webhooks specification.
+ * Webhooks: at least once, in order per world, nothing lost. Events come from
+ * the store's durable change log through its {@linkcode Outbox} (a Redis
+ * consumer group, or the memory store's outbox kept in its snapshot), so a
+ * replica that dies with events in hand has them delivered by the next
+ * leader. One replica leads at a time; per world, one delivery is in flight
+ * and later events wait behind it, so a receiver sees a world's events in
+ * the order they happened (the old holder's `world.expired` before the new
+ * holder's `world.announced`).
+ *
+ * Deliveries are signed with the stock `standardwebhooks` package; the
+ * `webhook-id` is `msg_<event id>`, the same on every attempt and every
+ * replica, so a receiver deduplicates. A failed attempt (network error,
+ * timeout, non-2xx, redirect) is retried with exponential backoff and equal
+ * jitter — 1 s, 2 s, 4 s … doubling up to 5 min between attempts — until
+ * `retryForMs` (1 h) after the first attempt, then given up on and logged.
  *
  * @module
  */
-import { fromBase64, toBase64, utf8 } from "../protocol/_bytes.ts";
+import { Webhook } from "standardwebhooks";
+import { fromBase64 } from "../protocol/_bytes.ts";
+import { type Logger, silentLogger } from "./log.ts";
+import { systemTimers, type TimerHandle, type Timers } from "./_timers.ts";
+import type { ChangeEvent, Outbox } from "./store.ts";
 
 /** What the gateway posts. */
 export interface WebhookEvent {
-  /** `world.announced` on an offline→online edge, `world.expired` when a lease runs out. */
-  event: "world.announced" | "world.expired";
-  /** The world's agent id. */
+  /**
+   * `world.announced` on an offline→online edge, `world.expired` when a lease
+   * ends (see `reason`), `world.owner_changed` when a world id changes hands.
+   */
+  event: "world.announced" | "world.expired" | "world.owner_changed";
+  /** The world's agent id (for `world.owner_changed`: the new owner, or the old one when released). */
   agentId: string;
   /** The world's id. */
   worldId: string;
   /** When it happened, in ms since the epoch. */
   ts: number;
+  /** For `world.expired`: `ttl`, `deregistered`, `admin` or `rotated`. */
+  reason?: string;
+  /** For `world.owner_changed`: the previous owner (null when none). */
+  previousOwner?: string | null;
+  /** For `world.owner_changed`: the new owner (null when released). */
+  owner?: string | null;
+  /** For `world.owner_changed`: `rotation`, `admin_transfer`, `admin_release` or `retention`. */
+  cause?: string;
+}
+
+/** The webhook body of a change event, or `undefined` for changes webhooks do not report. */
+export function webhookPayload(event: ChangeEvent): WebhookEvent | undefined {
+  if (event.worldId === undefined) return undefined;
+  switch (event.type) {
+    case "world.announced":
+      return { event: event.type, agentId: event.agentId, worldId: event.worldId, ts: event.at };
+    case "world.expired":
+      return {
+        event: event.type,
+        agentId: event.agentId,
+        worldId: event.worldId,
+        ts: event.at,
+        reason: event.reason ?? "ttl",
+      };
+    case "world.owner_changed":
+      return {
+        event: event.type,
+        agentId: event.agentId,
+        worldId: event.worldId,
+        ts: event.at,
+        previousOwner: event.previousOwner ?? null,
+        owner: event.owner ?? null,
+        cause: event.cause,
+      };
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Checks a Standard Webhooks secret: `whsec_` followed by the base64 of at
+ * least 24 random bytes (what every stock verifier expects). Returns the
+ * error, or `undefined` when it is well formed.
+ */
+export function webhookSecretError(secret: string): string | undefined {
+  if (!secret.startsWith("whsec_")) {
+    return "must be whsec_<base64> (e.g. whsec_ followed by the base64 of 32 random bytes)";
+  }
+  const key = fromBase64(secret.slice("whsec_".length));
+  if (!key) return "the part after whsec_ is not base64";
+  if (key.length < 24) return `the key is ${key.length} bytes; use at least 24 (32 recommended)`;
+  return undefined;
 }
 
 /** Options of {@linkcode WebhookDispatcher}. */
 export interface WebhookOptions {
   /** Where events are POSTed. */
   url: string;
-  /**
-   * Standard Webhooks secret: `whsec_<base64>` (the base64 part is the key),
-   * or any other string, used as raw key bytes. Unset: deliveries unsigned.
-   */
+  /** Standard Webhooks secret, `whsec_<base64>`; deliveries are unsigned without one. Default: none. */
   secret?: string;
-  /** Per-delivery timeout in ms. Default: 5000. */
+  /** The durable events to deliver. */
+  outbox: Outbox;
+  /** This replica's consumer name. Default: a random one. */
+  consumer?: string;
+  /** Per-attempt timeout in ms. Default: 5000. */
   timeoutMs?: number;
-  /** Most deliveries waiting; newer events are dropped (and logged) past it. Default: 1000. */
-  maxQueue?: number;
-  /** Deliveries in flight at once. Default: 4. */
+  /** How long an event is retried after its first attempt, in ms. Default: 3600000. */
+  retryForMs?: number;
+  /** First retry delay in ms; it doubles per attempt. Default: 1000. */
+  initialBackoffMs?: number;
+  /** Longest delay between attempts, in ms. Default: 300000. */
+  maxBackoffMs?: number;
+  /** Deliveries in flight at once (to different worlds). Default: 8. */
   concurrency?: number;
-  /** Clock in ms, for `webhook-timestamp`. Default: `Date.now`. */
+  /** How long a leadership claim lasts, in ms; it is renewed at a third of it. Default: 6000. */
+  leaseMs?: number;
+  /** How often the outbox is polled when nothing wakes the dispatcher, in ms. Default: 1000. */
+  pollMs?: number;
+  /** The clock in ms. Default: `Date.now`. */
   clock?: () => number;
+  /** Timers for retries and polling. Default: the runtime's. */
+  timers?: Timers;
+  /** Jitter source in [0, 1). Default: `Math.random`. */
+  random?: () => number;
   /** The fetch to deliver with. Default: `globalThis.fetch`. */
   fetch?: typeof fetch;
-  /** Where failures are reported. Default: `console.warn`. */
-  log?: (message: string) => void;
+  /** Where deliveries that are given up on, and failures, are logged. Default: silent. */
+  logger?: Logger;
 }
 
-/** Builds the Standard Webhooks headers for one delivery. */
-export async function signWebhook(
-  secret: string,
-  id: string,
-  timestampSeconds: number,
-  body: string,
-): Promise<Record<string, string>> {
-  const key = await crypto.subtle.importKey(
-    "raw",
-    webhookKey(secret) as Uint8Array<ArrayBuffer>,
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
-  const mac = await crypto.subtle.sign(
-    "HMAC",
-    key,
-    utf8.encode(`${id}.${timestampSeconds}.${body}`),
-  );
-  return {
-    "webhook-id": id,
-    "webhook-timestamp": String(timestampSeconds),
-    "webhook-signature": `v1,${toBase64(new Uint8Array(mac))}`,
-  };
+interface Pending {
+  event: ChangeEvent;
+  payload: string;
+  attempts: number;
+  firstAttemptAt?: number;
+  retryAt?: number;
 }
 
-function webhookKey(secret: string): Uint8Array {
-  if (secret.startsWith("whsec_")) {
-    const key = fromBase64(secret.slice("whsec_".length));
-    if (key && key.length > 0) return key;
-  }
-  return utf8.encode(secret);
-}
+const BATCH = 100;
+const MAX_HELD = 2000; // events taken and not yet acknowledged, at most
 
-/**
- * Delivers webhook events in the background.
- *
- * @example
- * ```ts ignore
- * import { WebhookDispatcher } from "@agentworlds/sdk/gateway";
- * const hooks = new WebhookDispatcher({ url: "https://example.com/hook", secret: "whsec_c2VjcmV0" });
- * hooks.enqueue({ event: "world.announced", agentId: "aw:sha256:…", worldId: "grid", ts: Date.now() });
- * await hooks.drain();
- * ```
- */
+/** Delivers the outbox's events to one URL. */
 export class WebhookDispatcher {
-  #options: Required<Omit<WebhookOptions, "secret">> & { secret?: string };
-  #queue: WebhookEvent[] = [];
-  #inFlight = 0;
+  readonly #o: Required<Omit<WebhookOptions, "secret">>;
+  readonly #signer: Webhook | undefined;
+  #queues = new Map<string, Pending[]>(); // worldId → its events in order
+  #held = 0;
+  #inFlight = new Map<string, AbortController>(); // worldId → its delivery in flight
+  #timer: TimerHandle | undefined;
+  #retryTimer: TimerHandle | undefined;
+  #running = false;
+  #ticking = false;
+  #ticked: Promise<void> = Promise.resolve();
+  #again = false;
+  #stopped = false;
   #idle: (() => void)[] = [];
-  #closed = false;
-  /** Deliveries that failed or timed out. */
-  failures = 0;
+  #leading = false;
+  #leadCheckedAt = -Infinity;
   /** Deliveries acknowledged with a 2xx. */
   delivered = 0;
-  /** Events dropped because the queue was full. */
-  dropped = 0;
-  #dropLoggedAt = -Infinity;
-  #droppedLogged = 0;
+  /** Attempts that failed (each retry counts). */
+  failures = 0;
+  /** Events given up on after `retryForMs`. */
+  gaveUp = 0;
 
-  /** Creates a dispatcher; nothing is sent until {@linkcode WebhookDispatcher.enqueue}. */
+  /** Creates a dispatcher; nothing is sent until {@linkcode WebhookDispatcher.start}. */
   constructor(options: WebhookOptions) {
-    this.#options = {
+    this.#o = {
       url: options.url,
-      secret: options.secret,
+      outbox: options.outbox,
+      consumer: options.consumer ?? `gw-${crypto.randomUUID().slice(0, 8)}`,
       timeoutMs: options.timeoutMs ?? 5000,
-      maxQueue: options.maxQueue ?? 1000,
-      concurrency: options.concurrency ?? 4,
+      retryForMs: options.retryForMs ?? 3_600_000,
+      initialBackoffMs: options.initialBackoffMs ?? 1000,
+      maxBackoffMs: options.maxBackoffMs ?? 300_000,
+      concurrency: options.concurrency ?? 8,
+      leaseMs: options.leaseMs ?? 6000,
+      pollMs: options.pollMs ?? 1000,
       clock: options.clock ?? Date.now,
+      timers: options.timers ?? systemTimers,
+      random: options.random ?? Math.random,
       fetch: options.fetch ?? globalThis.fetch,
-      log: options.log ?? console.warn,
+      logger: options.logger ?? silentLogger,
     };
-  }
-
-  /** Queues an event; returns false (and logs) when it had to be dropped. */
-  enqueue(event: WebhookEvent): boolean {
-    if (this.#closed) return false;
-    if (this.#queue.length >= this.#options.maxQueue) {
-      this.dropped++;
-      // One line per second at most: a mass expiry must not flood the log.
-      const now = this.#options.clock();
-      if (now - this.#dropLoggedAt >= 1000) {
-        const since = this.dropped - this.#droppedLogged;
-        this.#options.log(
-          `webhook queue full: dropped ${since} event(s), latest ${event.event} for ${event.worldId}`,
-        );
-        this.#dropLoggedAt = now;
-        this.#droppedLogged = this.dropped;
-      }
-      return false;
+    if (options.secret !== undefined) {
+      const error = webhookSecretError(options.secret);
+      if (error) throw new TypeError(`webhook secret ${error}`);
+      this.#signer = new Webhook(options.secret);
     }
-    this.#queue.push(event);
-    this.#pump();
-    return true;
   }
 
-  /** Resolves when nothing is queued or in flight. */
-  drain(): Promise<void> {
-    if (this.#queue.length === 0 && this.#inFlight === 0) return Promise.resolve();
-    return new Promise((resolve) => this.#idle.push(resolve));
+  /** This replica's consumer name. */
+  get consumer(): string {
+    return this.#o.consumer;
   }
 
-  /** Stops taking events; what is queued is still delivered (see {@linkcode drain}). */
-  close(): void {
-    this.#closed = true;
+  /** Events taken from the outbox and not yet delivered or given up on. */
+  get backlog(): number {
+    return this.#held;
+  }
+
+  /** Starts delivering. */
+  start(): void {
+    if (this.#running || this.#stopped) return;
+    this.#running = true;
+    this.poke();
+  }
+
+  /** Looks at the outbox now (new events were appended). */
+  poke(): void {
+    if (!this.#running) return;
+    if (this.#ticking) {
+      this.#again = true;
+      return;
+    }
+    this.#o.timers.clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#ticking = true;
+    this.#ticked = this.#tick().finally(() => {
+      this.#ticking = false;
+      if (!this.#running) return;
+      if (this.#again) {
+        this.#again = false;
+        this.poke();
+      } else this.#timer = this.#o.timers.setTimeout(() => this.poke(), this.#o.pollMs);
+    });
+  }
+
+  async #tick(): Promise<void> {
+    const { outbox, consumer, leaseMs, clock, logger } = this.#o;
+    try {
+      const now = clock();
+      if (now - this.#leadCheckedAt >= leaseMs / 3) {
+        const was = this.#leading;
+        this.#leading = await outbox.lead(consumer, leaseMs);
+        this.#leadCheckedAt = now;
+        if (this.#leading && !was) logger.info("webhook delivery: leading", { consumer });
+      }
+      if (!this.#leading) return;
+      while (this.#running && this.#held < MAX_HELD) {
+        const events = await outbox.take(consumer, BATCH);
+        const skip: string[] = [];
+        for (const event of events) {
+          const payload = webhookPayload(event);
+          if (!payload) {
+            skip.push(event.id);
+            continue;
+          }
+          let queue = this.#queues.get(payload.worldId);
+          if (!queue) this.#queues.set(payload.worldId, queue = []);
+          queue.push({ event, payload: JSON.stringify(payload), attempts: 0 });
+          this.#held++;
+        }
+        if (skip.length > 0) await outbox.ack(skip);
+        this.#pump();
+        if (events.length < BATCH) break;
+      }
+    } catch (error) {
+      logger.warn("webhook delivery: the outbox could not be read", { error });
+    }
   }
 
   #pump(): void {
-    while (this.#inFlight < this.#options.concurrency && this.#queue.length > 0) {
-      const event = this.#queue.shift()!;
-      this.#inFlight++;
-      this.#deliver(event).finally(() => {
-        this.#inFlight--;
-        this.#pump();
-        if (this.#queue.length === 0 && this.#inFlight === 0) {
-          for (const resolve of this.#idle.splice(0)) resolve();
-        }
-      });
+    if (!this.#running) return;
+    const now = this.#o.clock();
+    let nextRetry = Infinity;
+    for (const [worldId, queue] of this.#queues) {
+      if (this.#inFlight.size >= this.#o.concurrency) break;
+      if (this.#inFlight.has(worldId)) continue;
+      const head = queue[0];
+      if (head.retryAt !== undefined && head.retryAt > now) {
+        nextRetry = Math.min(nextRetry, head.retryAt);
+        continue;
+      }
+      this.#deliver(worldId, head);
+    }
+    if (nextRetry < Infinity) {
+      this.#o.timers.clearTimeout(this.#retryTimer);
+      this.#retryTimer = this.#o.timers.setTimeout(
+        () => this.#pump(),
+        Math.max(0, nextRetry - now),
+      );
     }
   }
 
-  async #deliver(event: WebhookEvent): Promise<void> {
-    const { url, secret, timeoutMs, clock, log } = this.#options;
-    const body = JSON.stringify(event);
-    try {
-      const headers: Record<string, string> = { "content-type": "application/json" };
-      if (secret) {
-        const id = `msg_${crypto.randomUUID().replaceAll("-", "")}`;
-        Object.assign(headers, await signWebhook(secret, id, Math.floor(clock() / 1000), body));
+  #deliver(worldId: string, pending: Pending): void {
+    const controller = new AbortController();
+    this.#inFlight.set(worldId, controller);
+    this.#attempt(pending, controller.signal).then(async (ok) => {
+      this.#inFlight.delete(worldId);
+      const now = this.#o.clock();
+      const expired = now - pending.firstAttemptAt! >= this.#o.retryForMs;
+      if (ok || expired) {
+        if (!ok) {
+          this.gaveUp++;
+          this.#o.logger.error("webhook given up on", {
+            id: pending.event.id,
+            event: pending.event.type,
+            worldId,
+            attempts: pending.attempts,
+          });
+        }
+        const queue = this.#queues.get(worldId)!;
+        queue.shift();
+        if (queue.length === 0) this.#queues.delete(worldId);
+        this.#held--;
+        try {
+          await this.#o.outbox.ack([pending.event.id]);
+        } catch (error) {
+          this.#o.logger.warn("webhook delivered but not acknowledged (it may be sent again)", {
+            id: pending.event.id,
+            error,
+          });
+        }
+        if (this.#held < MAX_HELD / 2) this.poke();
+      } else {
+        const exp = Math.min(
+          this.#o.maxBackoffMs,
+          this.#o.initialBackoffMs * 2 ** (pending.attempts - 1),
+        );
+        pending.retryAt = now + exp / 2 + this.#o.random() * exp / 2;
       }
-      const response = await this.#options.fetch(url, {
+      this.#pump();
+      this.#settle();
+    });
+  }
+
+  /** One attempt; true when the receiver answered 2xx. */
+  async #attempt(pending: Pending, signal: AbortSignal): Promise<boolean> {
+    const { url, timeoutMs, clock, logger } = this.#o;
+    pending.attempts++;
+    pending.firstAttemptAt ??= clock();
+    const id = `msg_${pending.event.id}`;
+    const headers: Record<string, string> = {
+      "content-type": "application/json",
+      "webhook-id": id,
+      "webhook-timestamp": String(Math.floor(clock() / 1000)),
+    };
+    if (this.#signer) {
+      headers["webhook-signature"] = this.#signer.sign(
+        id,
+        new Date(Math.floor(clock() / 1000) * 1000),
+        pending.payload,
+      );
+    }
+    try {
+      const response = await this.#o.fetch(url, {
         method: "POST",
         headers,
-        body,
-        signal: AbortSignal.timeout(timeoutMs),
+        body: pending.payload,
+        redirect: "manual",
+        signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
       });
-      await response.body?.cancel();
-      if (response.ok) this.delivered++;
-      else {
-        this.failures++;
-        log(`webhook ${event.event} for ${event.worldId}: ${url} answered ${response.status}`);
+      await response.body?.cancel().catch(() => {});
+      if (response.status >= 200 && response.status < 300) {
+        this.delivered++;
+        return true;
       }
+      this.failures++;
+      logger.warn("webhook attempt refused", {
+        id,
+        status: response.status,
+        attempt: pending.attempts,
+      });
     } catch (error) {
       this.failures++;
-      log(`webhook ${event.event} for ${event.worldId} failed: ${(error as Error).message}`);
+      logger.warn("webhook attempt failed", { id, error, attempt: pending.attempts });
     }
+    return false;
+  }
+
+  #settle(): void {
+    if (this.#inFlight.size === 0) { for (const resolve of this.#idle.splice(0)) resolve(); }
+  }
+
+  /**
+   * Resolves once every event in the outbox has been delivered or given up
+   * on, or is waiting for a retry that is not due yet (for tests and
+   * shutdown).
+   */
+  async drain(): Promise<void> {
+    for (;;) {
+      if (this.#ticking) await this.#ticked;
+      if (this.#inFlight.size > 0) {
+        await new Promise<void>((resolve) => this.#idle.push(resolve));
+        continue;
+      }
+      const { pending } = await this.#o.outbox.backlog();
+      if (pending === 0 || !this.#running) return;
+      if (this.#held < pending) {
+        const before = this.#held + this.delivered + this.gaveUp;
+        this.poke();
+        if (this.#ticking) await this.#ticked;
+        const progressed = this.#held + this.delivered + this.gaveUp !== before;
+        if (!progressed && this.#inFlight.size === 0) return; // nothing this dispatcher can take
+        continue;
+      }
+      this.#pump();
+      if (this.#inFlight.size === 0) return; // all waiting for a retry
+    }
+  }
+
+  /**
+   * Stops taking events, lets deliveries in flight finish for up to
+   * `graceMs`, then aborts them. What was not delivered stays in the durable
+   * outbox for the next leader (or the next start). Returns how many events
+   * this dispatcher held undelivered.
+   */
+  async stop(graceMs = 5000): Promise<number> {
+    this.#stopped = true;
+    this.#running = false;
+    this.#o.timers.clearTimeout(this.#timer);
+    this.#o.timers.clearTimeout(this.#retryTimer);
+    if (this.#inFlight.size > 0) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        new Promise<void>((resolve) => this.#idle.push(resolve)),
+        new Promise<void>((resolve) => timer = setTimeout(resolve, graceMs)),
+      ]);
+      clearTimeout(timer);
+      for (const controller of this.#inFlight.values()) controller.abort();
+    }
+    const undelivered = this.#held;
+    if (undelivered > 0) {
+      this.#o.logger.warn(
+        "webhook delivery stopped with events undelivered; they stay in the outbox",
+        {
+          undelivered,
+        },
+      );
+    }
+    return undelivered;
   }
 }

@@ -4,13 +4,19 @@
  *
  * @module
  */
-import { createGateway, type Gateway, type GatewayOptions } from "../gateway/mod.ts";
+import { createGateway, type Gateway, type GatewayOptions, MemoryStore } from "../gateway/mod.ts";
 import {
   createAnnounce,
   createHeartbeat,
   generateIdentity,
   type Identity,
 } from "../protocol/mod.ts";
+
+/** The memory store behind a harness's gateway (the default store). */
+export function memoryStore(gateway: Gateway): MemoryStore {
+  if (!(gateway.store instanceof MemoryStore)) throw new Error("not a memory store");
+  return gateway.store;
+}
 
 /** A clock tests move by hand. */
 export class ManualClock {
@@ -36,7 +42,8 @@ export interface Harness {
 export async function startHarness(options: GatewayOptions = {}): Promise<Harness> {
   const clock = new ManualClock();
   const dataDir = options.dataDir ?? await Deno.makeTempDir({ prefix: "aw-gw-" });
-  const gateway = await createGateway({ clock: clock.read, log: () => {}, ...options, dataDir });
+  const gateway = await createGateway({ clock: clock.read, ...options, dataDir });
+  gateway.webhooks?.start();
   const request = (path: string, init?: RequestInit) =>
     Promise.resolve(gateway.app.request(`http://127.0.0.1:8100${path}`, init));
   return {
@@ -55,6 +62,19 @@ export async function startHarness(options: GatewayOptions = {}): Promise<Harnes
       if (!options.dataDir) await Deno.remove(dataDir, { recursive: true });
     },
   };
+}
+
+/** Runs `fn` against a fresh in-process gateway, closing it afterwards. */
+export async function withHarness(
+  fn: (h: Harness) => Promise<void>,
+  options: GatewayOptions = {},
+): Promise<void> {
+  const h = await startHarness(options);
+  try {
+    await fn(h);
+  } finally {
+    await h.close();
+  }
 }
 
 /** A world: its identity and helpers to sign its messages at a given time. */

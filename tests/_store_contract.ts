@@ -156,8 +156,10 @@ export function defineStoreContract(factory: StoreFactory): void {
       await store.announce(announceInput(2));
       clock.now = start + TTL + 1;
       assertEquals((await store.counts()).agents, 1, "expired before any sweep");
-      assertEquals(await store.sweep(100), { reclaimed: 1, more: false });
-      assertEquals(await store.sweep(100), { reclaimed: 0, more: false }, "nothing twice");
+      const swept = await store.sweep(100);
+      assertEquals([swept.reclaimed, swept.more], [1, false]);
+      assertEquals(swept.expired, [{ agentId: announceInput(1).agentId, worldId: "w1" }]);
+      assertEquals((await store.sweep(100)).reclaimed, 0, "nothing twice");
       const expired = (await eventsAfter(store, rev)).filter((e) => e.type === "world.expired");
       assertEquals(expired.length, 1);
       assertEquals(expired[0].worldId, "w1");
@@ -169,8 +171,10 @@ export function defineStoreContract(factory: StoreFactory): void {
   test("the sweep takes at most its limit and says when more are due", async (store, clock) => {
     for (let i = 0; i < 7; i++) await store.announce(announceInput(i));
     clock.advance(TTL + 1);
-    assertEquals(await store.sweep(5), { reclaimed: 5, more: true });
-    assertEquals(await store.sweep(5), { reclaimed: 2, more: false });
+    const first = await store.sweep(5);
+    assertEquals([first.reclaimed, first.more, first.expired.length], [5, true, 5]);
+    const second = await store.sweep(5);
+    assertEquals([second.reclaimed, second.more], [2, false]);
     assertEquals(await store.counts(), { agents: 0, worlds: 0 });
   });
 
@@ -412,7 +416,7 @@ export function defineStoreContract(factory: StoreFactory): void {
       const replayed = await store.announce(announceInput(1));
       assertEquals(replayed.ok ? "accepted" : replayed.reason, "replay", "floors outlive it");
       assertEquals((await store.owner("w1"))?.owner, announceInput(1).agentId, "still owned");
-      assertEquals(await store.sweep(10), { reclaimed: 0, more: false }, "nothing left to expire");
+      assertEquals((await store.sweep(10)).reclaimed, 0, "nothing left to expire");
     },
   );
 

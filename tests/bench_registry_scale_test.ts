@@ -20,6 +20,7 @@ function input(n: number, timestamp: number): AnnounceInput {
     capabilities: [`world:w${n}`],
     worldId: `w${n}`,
     timestamp,
+    protocolVersion: "1.2",
   };
 }
 
@@ -40,7 +41,7 @@ Deno.test("reclaiming leases in batches of every size keeps listings and counts 
   const count = 3000;
   // Granted one per ms, and a tenth of them renewed so expiry order differs from grant order.
   for (let i = 0; i < count; i++) registry.announce(input(i, 1), i);
-  for (let i = 0; i < count; i += 10) registry.heartbeat(input(i, 0).agentId, 2, count + i);
+  for (let i = 0; i < count; i += 10) registry.renew(input(i, 0).agentId, 2, count + i);
   const live = (now: number) =>
     Array.from({ length: count }, (_, i) => i)
       .filter((i) => now - (i % 10 === 0 ? count + i : i) <= TTL)
@@ -68,13 +69,14 @@ Deno.test("a lease reclaimed in a batch can be granted again and is listed once"
   assertEquals(replay.ok ? "accepted" : replay.reason, "replay", "floors kept for the batch");
 });
 
-Deno.test("replay floors of a mass expiry are all forgotten once their window has passed", () => {
+Deno.test("replay floors of a mass expiry are forgotten one window after each lease ended", () => {
   const registry = new Registry({ ttlMs: TTL, replayWindowMs: 300_000 });
   for (let i = 0; i < 2000; i++) registry.announce(input(i, 1000 + i), i);
   registry.sweep(TTL + 2000);
   assertEquals(registry.tombstones().length, 2000);
-  registry.sweep(TTL + 2000 + 300_000); // forgetAt = reclaimed at + window: none passed yet
-  assertEquals(registry.tombstones().length, 2000);
+  // Lease i ended at i + TTL; its floors matter until a window after that.
+  registry.sweep(TTL + 300_000 + 1000);
+  assertEquals(registry.tombstones().length, 1000);
   registry.sweep(TTL + 2000 + 300_001);
   assertEquals(registry.tombstones(), []);
   assert(registry.announce(input(5, 1), TTL + 400_000).ok, "a forgotten floor no longer refuses");

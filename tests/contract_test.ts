@@ -23,7 +23,6 @@ Deno.test("every documented status of every operation is produced and matches th
     port: 0,
     hostname: "127.0.0.1",
     maxAgents: 3,
-    log: () => {},
   });
   const { url } = await gateway.start();
   const seen = new Set<string>();

@@ -16,7 +16,7 @@ interface Stack {
 
 async function stack(worldId = "bridged"): Promise<Stack> {
   const dataDir = await Deno.makeTempDir();
-  const gateway = await createGateway({ dataDir, port: 0, hostname: "127.0.0.1", log: () => {} });
+  const gateway = await createGateway({ dataDir, port: 0, hostname: "127.0.0.1" });
   const { url } = await gateway.start();
   const actions: Stack["actions"] = [];
   const left: string[] = [];
@@ -263,7 +263,6 @@ Deno.test("watchers are told and disconnected when the world's lease runs out", 
     port: 0,
     hostname: "127.0.0.1",
     staleTtlMs: 300,
-    log: () => {},
   });
   const { url } = await gateway.start();
   const world = await createWorldServer({

@@ -75,27 +75,61 @@ Deno.test("SIGTERM writes the registry, heartbeats included, before the gateway 
     await response.body?.cancel();
     const status = await gateway.kill("SIGTERM");
     assertEquals(status.code, 0);
-    const snapshot = JSON.parse(await Deno.readTextFile(`${dataDir}/registry.json`));
-    assertEquals(snapshot.records.length, 1);
-    assertEquals(snapshot.records[0].worldId, "flushed");
-    assertEquals(snapshot.records[0].lastHeartbeatTs, ts);
+    const leases = (await Deno.readTextFile(`${dataDir}/directory.ndjson`)).trimEnd().split("\n")
+      .map((line) => JSON.parse(line)).filter((line) => line.lease).map((line) => line.lease);
+    assertEquals(leases.length, 1);
+    assertEquals(leases[0].worldId, "flushed");
+    assertEquals(leases[0].lastHeartbeatTs, ts);
   } finally {
     await Deno.remove(dataDir, { recursive: true });
   }
 });
 
-Deno.test("a corrupt snapshot is moved aside and the gateway starts empty", async () => {
+Deno.test("a truncated snapshot is moved aside and the generation kept back is loaded", async () => {
   const dataDir = await Deno.makeTempDir();
   try {
-    await Deno.writeTextFile(`${dataDir}/registry.json`, '{"format":"agentworlds-registry","rec');
+    let gateway = await spawnTask("gateway", env(dataDir));
+    const world = await generateIdentity();
+    assertEquals(await announce(gateway.url, world, "kept-back"), 200);
+    await new Promise((r) => setTimeout(r, 600)); // the announce's snapshot
+    const heartbeat = await fetch(`${gateway.url}/peer/heartbeat`, {
+      method: "POST",
+      body: JSON.stringify(await createHeartbeat(world, Date.now())),
+    });
+    assertEquals(heartbeat.status, 200);
+    await heartbeat.body?.cancel();
+    assertEquals((await gateway.kill("SIGTERM")).code, 0); // the shutdown's: one generation back
+    const path = `${dataDir}/directory.ndjson`;
+    const text = await Deno.readTextFile(path);
+    await Deno.writeTextFile(path, text.slice(0, text.length / 2)); // torn: no trailer
+    gateway = await spawnTask("gateway", env(dataDir));
+    try {
+      assertEquals(await worldIds(gateway.url), ["kept-back"]);
+      const names = [...Deno.readDirSync(dataDir)].map((e) => e.name);
+      assert(names.some((n) => n.startsWith("directory.ndjson.corrupt-")), `moved aside: ${names}`);
+      assertMatch(gateway.output(), /is unreadable \(the file is truncated/);
+      assertMatch(gateway.output(), /the generation kept back/);
+    } finally {
+      await gateway.kill("SIGTERM");
+    }
+  } finally {
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
+
+Deno.test("with no readable snapshot the gateway starts empty and says so loudly", async () => {
+  const dataDir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(
+      `${dataDir}/directory.ndjson`,
+      '{"format":"agentworlds-directory","rec',
+    );
     const gateway = await spawnTask("gateway", env(dataDir));
     try {
       assertEquals(await worldIds(gateway.url), []);
-      const health = await (await fetch(`${gateway.url}/health`)).json();
-      assertEquals(health.agents, 0);
       const names = [...Deno.readDirSync(dataDir)].map((e) => e.name);
-      assert(names.some((n) => n.startsWith("registry.json.corrupt-")), `moved aside: ${names}`);
-      assertMatch(gateway.output(), /snapshot .* is unusable/);
+      assert(names.some((n) => n.startsWith("directory.ndjson.corrupt-")), `moved aside: ${names}`);
+      assertMatch(gateway.output(), /STARTS EMPTY/);
     } finally {
       await gateway.kill("SIGTERM");
     }

@@ -1,4 +1,13 @@
+/**
+ * The lessor's subtle parts, tested directly: the expiry queue's sweep
+ * cursor, the grant index's lazy compaction, the replay floors' forgetting,
+ * restore and the post-outage grace. The directory's rules themselves are
+ * the store contract (`_store_contract.ts`), run on every store.
+ */
 import { type AnnounceInput, Registry, type RegistryEvent } from "../gateway/mod.ts";
+import { LeaseQueue } from "../gateway/_lease_queue.ts";
+import { decodeCursor, encodeCursor, GrantIndex } from "../gateway/_grant_index.ts";
+import { ReplayFloors } from "../gateway/_replay_floors.ts";
 import { assert, assertEquals, assertThrows } from "./assert.ts";
 
 const TTL = 90_000;
@@ -8,6 +17,7 @@ function input(n: number, overrides: Partial<AnnounceInput> = {}): AnnounceInput
     agentId: `aw:sha256:${String(n).padStart(4, "0")}`,
     publicKey: "key",
     alias: `World ${n}`,
+    protocolVersion: "1.2",
     endpoints: [],
     capabilities: [`world:w${n}`],
     worldId: `w${n}`,
@@ -22,180 +32,112 @@ function recorder(registry: Registry): RegistryEvent[] {
   return events;
 }
 
-Deno.test("a lease is live at exactly the TTL and expired one millisecond after", () => {
-  const registry = new Registry({ ttlMs: TTL });
-  registry.announce(input(1), 0);
-  assert(registry.get(input(1).agentId, TTL));
-  assert(registry.getWorld("w1", TTL));
-  assertEquals(registry.get(input(1).agentId, TTL + 1), undefined);
-  assertEquals(registry.getWorld("w1", TTL + 1), undefined);
-  assertEquals(registry.counts(TTL), { agents: 1, worlds: 1 });
-  assertEquals(registry.counts(TTL + 1), { agents: 0, worlds: 0 });
-  assertEquals(registry.listWorlds(TTL + 1, 10).records, []);
-});
+// --- the expiry queue -------------------------------------------------------
 
-Deno.test("a heartbeat moves the deadline to a full TTL after it", () => {
-  const registry = new Registry({ ttlMs: TTL });
-  registry.announce(input(1), 0);
-  assert(registry.heartbeat(input(1).agentId, 5, 60_000).ok);
-  assert(registry.get(input(1).agentId, 150_000));
-  assertEquals(registry.get(input(1).agentId, 150_001), undefined);
-});
-
-Deno.test("expired leases are invisible before the sweep and reclaimed by it with an event", () => {
-  const registry = new Registry({ ttlMs: TTL });
-  const events = recorder(registry);
-  registry.announce(input(1), 0);
-  registry.announce(input(2), 50_000);
-  assertEquals(registry.size, 2);
-  assertEquals(registry.counts(TTL + 1).agents, 1);
-  const reclaimed = registry.sweep(TTL + 1);
-  assertEquals(reclaimed.map((r) => r.worldId), ["w1"]);
-  assertEquals(registry.size, 1);
-  const expired = events.filter((e) => e.type === "expired");
-  assertEquals(expired.length, 1);
-  assertEquals(expired[0].at, TTL, "the event carries when the lease ran out");
-  assertEquals(registry.sweep(TTL + 2), [], "nothing is reclaimed twice");
-});
-
-Deno.test("the sweep reclaims exactly the leases whose deadline has passed", () => {
-  const registry = new Registry({ ttlMs: TTL });
-  for (let i = 0; i < 50; i++) registry.announce(input(i), i * 37);
-  for (let now = TTL; now < TTL + 50 * 37 + 100; now += 13) {
-    registry.sweep(now);
+Deno.test("the queue takes exactly the items whose deadline has passed, at every instant", () => {
+  const queue = new LeaseQueue<number>(100);
+  for (let i = 0; i < 50; i++) queue.set(i, 1_000 + i * 37);
+  const taken = new Set<number>();
+  for (let now = 1_000; now < 1_000 + 50 * 37 + 100; now += 13) {
+    for (const item of queue.takeDue(now)) taken.add(item);
     for (let i = 0; i < 50; i++) {
-      const held = registry.records().some((r) => r.agentId === input(i).agentId);
-      assertEquals(held, now <= i * 37 + TTL, `agent ${i} at ${now}`);
+      assertEquals(taken.has(i), 1_000 + i * 37 < now, `item ${i} at ${now}`);
     }
   }
 });
 
-Deno.test("an announce or heartbeat not newer than the last accepted is a replay", () => {
-  const registry = new Registry({ ttlMs: TTL });
-  registry.announce(input(1, { timestamp: 500 }), 0);
-  const replay = registry.announce(input(1, { timestamp: 500 }), 10);
-  assertEquals(replay.ok ? "accepted" : replay.reason, "replay");
-  assert(registry.heartbeat(input(1).agentId, 700, 20).ok);
-  const hb = registry.heartbeat(input(1).agentId, 700, 30);
-  assertEquals(hb.ok ? "accepted" : hb.reason, "replay");
-  assertEquals(registry.heartbeat(input(1).agentId, 699, 30).ok, false);
+Deno.test("moving a deadline back into swept time is still found by the next sweep", () => {
+  const queue = new LeaseQueue<string>(100);
+  queue.set("a", 10_000);
+  assertEquals(queue.takeDue(5_000), []);
+  queue.set("b", 4_000); // earlier than the cursor already passed
+  assertEquals(queue.takeDue(5_001), ["b"]);
+  assertEquals(queue.earliest(), 10_000);
 });
 
-Deno.test("a captured announce cannot revive a lease after it expired and was reclaimed", () => {
-  const registry = new Registry({ ttlMs: TTL });
-  registry.announce(input(1, { timestamp: 500 }), 0);
-  registry.sweep(TTL + 1);
-  assertEquals(registry.size, 0);
-  const replay = registry.announce(input(1, { timestamp: 500 }), TTL + 2);
-  assertEquals(replay.ok ? "accepted" : replay.reason, "replay");
-  const fresh = registry.announce(input(1, { timestamp: 501 }), TTL + 3);
-  assert(fresh.ok && fresh.granted);
+Deno.test("a limited take stops mid-bucket and finishes that bucket next time", () => {
+  const queue = new LeaseQueue<number>(100);
+  for (let i = 0; i < 10; i++) queue.set(i, 1_000);
+  assertEquals(queue.takeDue(2_000, 4).length, 4);
+  let due = 0;
+  queue.forEachDue(2_000, () => due++);
+  assertEquals(due, 6, "the rest are still due");
+  assertEquals(queue.takeDue(2_000, 4).length, 4);
+  assertEquals(queue.takeDue(2_000, 4).length, 2);
+  assertEquals(queue.size, 0);
 });
 
-Deno.test("replay floors are forgotten once the signed-timestamp window has passed", () => {
-  const registry = new Registry({ ttlMs: TTL, replayWindowMs: 300_000 });
-  registry.announce(input(1, { timestamp: 500 }), 0);
-  registry.sweep(TTL + 1);
-  assertEquals(registry.tombstones().length, 1);
-  registry.sweep(TTL + 300_002);
-  assertEquals(registry.tombstones(), []);
+// --- the grant index ---------------------------------------------------------
+
+Deno.test("the grant index pages newest first and skips lazily removed records", () => {
+  const index = new GrantIndex<{ grantedAt: number; agentId: string }>();
+  const records = Array.from({ length: 10 }, (_, i) => ({ grantedAt: i, agentId: `a${i}` }));
+  for (const record of records) index.insert(record);
+  index.remove(records[8], records[5]);
+  assertEquals(index.size, 8);
+  const first = index.page(3, undefined, () => true);
+  assertEquals(first.records.map((r) => r.agentId), ["a9", "a7", "a6"]);
+  assert(first.more);
+  const next = index.page(10, first.records[2], () => true);
+  assertEquals(next.records.map((r) => r.agentId), ["a4", "a3", "a2", "a1", "a0"]);
+  assertEquals(next.more, false);
 });
 
-Deno.test("re-announcing while live renews without a granted event; after expiry it is granted again", () => {
-  const registry = new Registry({ ttlMs: TTL });
-  const events = recorder(registry);
-  registry.announce(input(1, { timestamp: 1 }), 0);
-  registry.announce(input(1, { timestamp: 2, alias: "Renamed" }), 10_000);
-  assertEquals(events.map((e) => e.type), ["granted", "announced"]);
-  assertEquals(registry.get(input(1).agentId, 10_000)?.alias, "Renamed");
-  assertEquals(registry.get(input(1).agentId, 10_000)?.grantedAt, 0);
-  const later = registry.announce(input(1, { timestamp: 3 }), 10_000 + TTL + 1);
-  assert(later.ok && later.granted);
-  assertEquals(events.map((e) => e.type), ["granted", "announced", "expired", "granted"]);
+Deno.test("the grant index compacts once half of it is removed, and can take a record back", () => {
+  const index = new GrantIndex<{ grantedAt: number; agentId: string }>();
+  const records = Array.from({ length: 6 }, (_, i) => ({ grantedAt: i, agentId: `a${i}` }));
+  for (const record of records) index.insert(record);
+  index.remove(records[0], records[1], records[2], records[3]);
+  assertEquals(index.size, 2);
+  index.insert(records[1]); // out of order: spliced into place
+  assertEquals(index.page(10, undefined, () => true).records.map((r) => r.agentId), [
+    "a5",
+    "a4",
+    "a1",
+  ]);
 });
 
-Deno.test("a world id held by a live agent cannot be taken by another until it expires", () => {
-  const registry = new Registry({ ttlMs: TTL });
-  registry.announce(input(1, { worldId: "shared", capabilities: ["world:shared"] }), 0);
-  const taken = registry.announce(
-    input(2, { worldId: "shared", capabilities: ["world:shared"] }),
-    1,
-  );
-  assertEquals(taken.ok ? "accepted" : taken.reason, "world_taken");
-  const after = registry.announce(
-    input(2, { worldId: "shared", capabilities: ["world:shared"] }),
-    TTL + 1,
-  );
-  assert(after.ok);
-  assertEquals(registry.getWorld("shared", TTL + 1)?.agentId, input(2).agentId);
-});
-
-Deno.test("a full registry refuses new agents but never evicts live ones", () => {
-  const registry = new Registry({ ttlMs: TTL, maxAgents: 2 });
-  registry.announce(input(1), 0);
-  registry.announce(input(2), 0);
-  const third = registry.announce(input(3), 1);
-  assertEquals(third.ok ? "accepted" : third.reason, "full");
-  assertEquals(registry.counts(1).agents, 2);
-  assert(
-    registry.announce(input(1, { timestamp: 99_999 }), 2).ok,
-    "known agents still re-announce",
-  );
-  // Once a lease runs out there is room again.
-  registry.heartbeat(input(1).agentId, 10, 50_000);
-  assert(registry.announce(input(3), TTL + 1).ok);
-  assertEquals(registry.get(input(2).agentId, TTL + 1), undefined);
-});
-
-Deno.test("listings are newest lease first and page with a cursor without gaps or repeats", () => {
-  const registry = new Registry({ ttlMs: TTL });
-  for (let i = 0; i < 25; i++) registry.announce(input(i), i);
-  const seen: string[] = [];
-  let cursor: string | undefined;
-  let pages = 0;
-  do {
-    const page = registry.listWorlds(30, 10, cursor);
-    seen.push(...page.records.map((r) => r.worldId!));
-    cursor = page.nextCursor ?? undefined;
-    pages++;
-  } while (cursor);
-  assertEquals(pages, 3);
-  assertEquals(seen, Array.from({ length: 25 }, (_, i) => `w${24 - i}`));
-});
-
-Deno.test("a page boundary survives leases expiring and being granted between pages", () => {
-  const registry = new Registry({ ttlMs: TTL });
-  for (let i = 0; i < 6; i++) registry.announce(input(i), i * 1000);
-  const first = registry.listWorlds(6000, 3);
-  assertEquals(first.records.map((r) => r.worldId), ["w5", "w4", "w3"]);
-  registry.announce(input(9), 7000);
-  registry.sweep(TTL + 500); // w0 runs out
-  const second = registry.listWorlds(TTL + 500, 3, first.nextCursor!);
-  assertEquals(second.records.map((r) => r.worldId), ["w2", "w1"]);
-  assertEquals(second.nextCursor, null);
-});
-
-Deno.test("a cursor this registry did not make is refused", () => {
-  const registry = new Registry({ ttlMs: TTL });
-  for (const cursor of ["", "!!", "bm90LWEtY3Vyc29y", "x".repeat(500)]) {
-    assertThrows(() => registry.listWorlds(0, 10, cursor), /invalid cursor/);
+Deno.test("cursors round-trip and anything else is refused", () => {
+  const position = { grantedAt: 1_700_000_000_123, agentId: "aw:sha256:ab|cd" };
+  assertEquals(decodeCursor(encodeCursor(position)), position);
+  for (const cursor of ["", "!!", "bm90LWEtY3Vyc29y", "x".repeat(500), btoa("12|")]) {
+    assertEquals(decodeCursor(cursor), undefined, cursor);
   }
 });
 
-Deno.test("restoring keeps live records without a granted event and turns expired ones into expired events", () => {
-  const source = new Registry({ ttlMs: TTL });
-  source.announce(input(1), 0);
-  source.announce(input(2), 60_000);
-  const target = new Registry({ ttlMs: TTL });
-  const events = recorder(target);
-  for (const record of source.records()) target.restore({ ...record }, TTL + 1);
-  assertEquals(events.map((e) => e.type).sort(), ["expired", "restored"]);
-  assert(target.get(input(2).agentId, TTL + 1));
-  const replay = target.announce(input(1), TTL + 2);
-  assertEquals(replay.ok ? "accepted" : replay.reason, "replay", "expired record's floor is kept");
+// --- replay floors ------------------------------------------------------------
+
+Deno.test("floors are held until the window after their newest timestamp, then forgotten", () => {
+  const floors = new ReplayFloors(300_000);
+  floors.keep({ agentId: "a", lastAnnounceTs: 1_000, lastHeartbeatTs: 50_000 }, 10_000);
+  assertEquals(floors.get("a", 350_000)?.lastHeartbeatTs, 50_000);
+  assertEquals(floors.sweep(350_000), 0);
+  assertEquals(floors.get("a", 351_000), undefined, "past the window it no longer counts");
+  assertEquals(floors.sweep(352_000), 1);
+  assertEquals(floors.size, 0);
 });
 
-Deno.test("changing the declared world moves the world index", () => {
+// --- the lessor -----------------------------------------------------------------
+
+Deno.test("a limited sweep reclaims the oldest deadlines first and the rest on later calls", () => {
+  const registry = new Registry({ ttlMs: TTL });
+  const events = recorder(registry);
+  for (let i = 0; i < 30; i++) registry.announce(input(i), i * 250); // deadlines in distinct buckets
+  registry.announce(input(99), 0); // shares the first bucket
+  const now = TTL + 30 * 250;
+  const first = registry.sweep(now, 7);
+  assertEquals(first.length, 7);
+  const firstDeadlines = first.map((r) => r.lastSeen + TTL).sort((a, b) => a - b);
+  assertEquals(firstDeadlines, [TTL, TTL, TTL + 250, TTL + 500, TTL + 750, TTL + 1000, TTL + 1250]);
+  let total = first.length;
+  for (let round = 0; round < 10 && total < 31; round++) total += registry.sweep(now, 7).length;
+  assertEquals(total, 31);
+  assertEquals(registry.size, 0);
+  assertEquals(events.filter((e) => e.type === "expired").length, 31);
+  assertEquals(registry.sweep(now, 7), []);
+});
+
+Deno.test("changing the declared world moves the world index; the old id stays owned", () => {
   const registry = new Registry({ ttlMs: TTL });
   registry.announce(input(1), 0);
   registry.announce(
@@ -206,40 +148,63 @@ Deno.test("changing the declared world moves the world index", () => {
   assertEquals(registry.getWorld("moved", 1)?.agentId, input(1).agentId);
   assertEquals(registry.listWorlds(1, 10).records.length, 1);
   assertEquals(registry.counts(1), { agents: 1, worlds: 1 });
+  assertEquals(registry.owner("w1", 1)?.owner, input(1).agentId);
+  const other = registry.announce(input(2, { worldId: "w1", capabilities: ["world:w1"] }), 2);
+  assertEquals(other.ok ? "accepted" : other.reason, "world_owned");
 });
 
-Deno.test("nextDeadline is the earliest lease deadline held", () => {
-  const registry = new Registry({ ttlMs: TTL });
-  assertEquals(registry.nextDeadline(), undefined);
-  registry.announce(input(1), 5_000);
-  registry.announce(input(2), 1_234);
-  assertEquals(registry.nextDeadline(), 1_234 + TTL);
+Deno.test("restoring keeps live records without a granted event and turns expired ones into expired events", () => {
+  const source = new Registry({ ttlMs: TTL });
+  source.announce(input(1), 0);
+  source.announce(input(2), 60_000);
+  const target = new Registry({ ttlMs: TTL });
+  const events = recorder(target);
+  for (const record of source.records()) target.restore({ ...record }, TTL + 1);
+  assertEquals(events.map((e) => e.type), ["expired"]);
+  assert(target.get(input(2).agentId, TTL + 1));
+  const replay = target.announce(input(1), TTL + 2);
+  assertEquals(replay.ok ? "accepted" : replay.reason, "replay", "expired record's floor is kept");
 });
 
-Deno.test("a limited sweep reclaims the oldest deadlines first and the rest on later calls", () => {
-  const registry = new Registry({ ttlMs: TTL });
-  const events = recorder(registry);
-  for (let i = 0; i < 30; i++) registry.announce(input(i), i * 250); // deadlines in distinct buckets
-  registry.announce(input(99), 0); // shares the first bucket
-  const now = TTL + 30 * 250;
-  const first = registry.sweep(now, 7);
-  assertEquals(first.length, 7);
-  const firstDeadlines = first.map((r) => registry.leaseExpiresAt(r)).sort((a, b) => a - b);
-  assertEquals(firstDeadlines, [TTL, TTL, TTL + 250, TTL + 500, TTL + 750, TTL + 1000, TTL + 1250]);
-  let total = first.length;
-  for (let round = 0; round < 10 && total < 31; round++) total += registry.sweep(now, 7).length;
-  assertEquals(total, 31);
-  assertEquals(registry.size, 0);
-  assertEquals(events.filter((e) => e.type === "expired").length, 31);
-  assertEquals(registry.sweep(now, 7), []);
+Deno.test("after an outage every lease live when it began gets one TTL from recovery", () => {
+  const source = new Registry({ ttlMs: TTL });
+  source.announce(input(1), 0); // live until TTL
+  source.announce(input(2), 50_000); // live until 50 s + TTL
+  source.announce(input(3), 0);
+  source.revoke(input(3).agentId, "admin", 10_000);
+  const stoppedAt = 60_000;
+  const recoveredAt = 10 * 60_000; // ten minutes later
+  const target = new Registry({ ttlMs: TTL });
+  const events = recorder(target);
+  target.beginGrace(stoppedAt, recoveredAt + TTL);
+  for (const record of source.records()) target.restore({ ...record }, recoveredAt);
+  assertEquals(events, [], "nothing expires at recovery");
+  assert(target.get(input(1).agentId, recoveredAt + TTL));
+  assertEquals(target.get(input(1).agentId, recoveredAt + TTL + 1), undefined);
+  assertEquals(target.grace(recoveredAt)?.until, recoveredAt + TTL);
+  // A renewal during the grace is an ordinary renewal.
+  assert(target.renew(input(2).agentId, 99, recoveredAt + 1_000).ok);
+  assert(target.get(input(2).agentId, recoveredAt + 1_000 + TTL));
+  assertEquals(target.sweep(recoveredAt + TTL + 1).map((r) => r.agentId), [input(1).agentId]);
+  assertEquals(
+    events.map((e) => e.type === "expired" ? [e.type, e.at] : [e.type]),
+    [["expired", recoveredAt + TTL]],
+  );
 });
 
-Deno.test("a limited sweep that stops mid-bucket finishes that bucket later", () => {
-  const registry = new Registry({ ttlMs: TTL });
-  for (let i = 0; i < 10; i++) registry.announce(input(i), 0); // one bucket
-  assertEquals(registry.sweep(TTL + 1, 4).length, 4);
-  assertEquals(registry.counts(TTL + 1).agents, 0, "all expired to readers already");
-  assertEquals(registry.sweep(TTL + 1, 4).length, 4);
-  assertEquals(registry.sweep(TTL + 1, 4).length, 2);
-  assertEquals(registry.size, 0);
+Deno.test("a lease already expired before the outage began is not revived by the grace", () => {
+  const target = new Registry({ ttlMs: TTL });
+  const events = recorder(target);
+  const source = new Registry({ ttlMs: TTL });
+  source.announce(input(1), 0); // expired at TTL, before the stop at 2·TTL
+  target.beginGrace(2 * TTL, 3 * TTL);
+  target.restore({ ...source.records()[0] }, 2 * TTL + 5);
+  assertEquals(target.get(input(1).agentId, 2 * TTL + 5), undefined);
+  assertEquals(events.map((e) => e.type), ["expired"]);
+});
+
+Deno.test("options are validated", () => {
+  assertThrows(() => new Registry({ ttlMs: 0 }), /ttlMs/);
+  assertThrows(() => new Registry({ maxAgents: 0 }), /maxAgents/);
+  assertThrows(() => new Registry({ maxLeasesPerAddress: 0 }), /maxLeasesPerAddress/);
 });

@@ -1,5 +1,11 @@
-import { type LeaseRecord, loadSnapshot, Registry, writeSnapshot } from "../gateway/mod.ts";
-import { json, makeWorld, startHarness } from "./_gateway.ts";
+import {
+  loadSnapshot,
+  MemoryStore,
+  Registry,
+  type SnapshotContents,
+  writeSnapshot,
+} from "../gateway/mod.ts";
+import { json, makeWorld, memoryStore, startHarness } from "./_gateway.ts";
 import { assert, assertEquals, assertMatch } from "./assert.ts";
 
 async function tempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
@@ -17,87 +23,201 @@ function filledRegistry(count: number, now: number): Registry {
     registry.announce({
       agentId: `aw:sha256:${i}`,
       publicKey: "A".repeat(43) + "=",
-      alias: `w${i}`,
+      alias: `w${i} ✓`,
       version: "1",
+      protocolVersion: i % 2 ? "1.6" : "1.2",
       endpoints: [{ address: "10.0.0.1", port: 8000 + i }],
       capabilities: [`world:w${i}`],
       worldId: `w${i}`,
       timestamp: now,
+      address: `198.51.100.${i % 250}`,
     }, now - i);
   }
   return registry;
 }
 
-Deno.test("a snapshot round-trips every record field and leaves no temp file", async () => {
-  await tempDir(async (dir) => {
-    const now = 1_000_000;
-    const source = filledRegistry(4500, now); // more than one write chunk
-    source.heartbeat("aw:sha256:7", now + 5, now);
-    await writeSnapshot(`${dir}/registry.json`, source, now);
-    assertEquals([...Deno.readDirSync(dir)].map((e) => e.name), ["registry.json"]);
-    const target = new Registry();
-    const result = await loadSnapshot(`${dir}/registry.json`, target, now);
-    assertEquals(result, { restored: 4500, expired: 0, skipped: 0 });
-    const strip = (r: LeaseRecord) => ({ ...r, verifyKey: undefined });
-    assertEquals(target.records().map(strip).sort(byId), source.records().map(strip).sort(byId));
-    assertEquals(target.listWorlds(now, 2).records.map((r) => r.worldId), ["w0", "w1"]);
-  });
-});
+function contents(registry: Registry, savedAt: number): SnapshotContents {
+  return {
+    savedAt,
+    records: registry.records(),
+    tombstones: registry.tombstones(),
+    owners: registry.owners(),
+    log: { generation: "g1", seq: 0, events: [], pending: [] },
+  };
+}
 
 function byId(a: { agentId: string }, b: { agentId: string }) {
   return a.agentId.localeCompare(b.agentId);
 }
 
-Deno.test("loading drops records whose lease ran out while the gateway was down", async () => {
+const quiet = () => {};
+
+Deno.test("a snapshot round-trips every record, floor and owner, and leaves no temp file", async () => {
   await tempDir(async (dir) => {
-    const registry = filledRegistry(3, 1_000_000);
-    await writeSnapshot(`${dir}/registry.json`, registry, 1_000_000);
-    const target = new Registry();
-    // w0 was seen at 1_000_000, w2 at 999_998: at +90_001 only w0 is live.
-    const result = await loadSnapshot(`${dir}/registry.json`, target, 1_000_000 + 90_000 - 1 + 1);
-    assertEquals([result.restored, result.expired], [1, 2]);
-    assertEquals(target.records().map((r) => r.worldId), ["w0"]);
+    const now = 1_000_000;
+    const source = filledRegistry(4500, now); // more than one write chunk
+    source.renew("aw:sha256:7", now + 5, now);
+    source.setReachable("aw:sha256:8", false, now);
+    source.revoke("aw:sha256:9", "deregistered", now);
+    await writeSnapshot(`${dir}/directory.ndjson`, contents(source, now));
+    assertEquals([...Deno.readDirSync(dir)].map((e) => e.name), ["directory.ndjson"]);
+    const loaded = await loadSnapshot(dir, quiet);
+    assertEquals([loaded.source, loaded.skipped, loaded.movedAside], ["current", 0, []]);
+    assertEquals(loaded.contents.records.sort(byId), source.records().sort(byId));
+    assertEquals(loaded.contents.tombstones, source.tombstones());
+    assertEquals(loaded.contents.owners.length, 4500);
+    assertEquals(loaded.contents.savedAt, now);
   });
 });
 
-Deno.test("malformed records are skipped and the rest restored", async () => {
+Deno.test("each write keeps the file it replaces as the generation back", async () => {
   await tempDir(async (dir) => {
-    const good = filledRegistry(1, 5_000).records()[0];
-    const file = {
-      format: "agentworlds-registry",
-      version: 1,
-      savedAt: 5_000,
-      records: [
-        good,
-        { agentId: 7 },
-        null,
-        { ...good, agentId: "x", worldId: "../bad" },
-        { ...good, agentId: "y", worldId: "y", publicKey: "not a key" },
-      ],
-      tombstones: [{ agentId: "gone", lastAnnounceTs: 4_000, lastHeartbeatTs: 0 }, "junk"],
-    };
-    await Deno.writeTextFile(`${dir}/registry.json`, JSON.stringify(file));
-    const logs: string[] = [];
-    const target = new Registry();
-    const result = await loadSnapshot(`${dir}/registry.json`, target, 5_000, (m) => logs.push(m));
-    assertEquals([result.restored, result.skipped], [1, 4]);
-    assertEquals(target.tombstones().map((t) => t.agentId), ["gone"]);
-    assertMatch(logs.join("\n"), /skipped 4 malformed records/);
+    await writeSnapshot(`${dir}/directory.ndjson`, contents(filledRegistry(1, 1_000), 1_000));
+    await writeSnapshot(`${dir}/directory.ndjson`, contents(filledRegistry(2, 2_000), 2_000));
+    assertEquals([...Deno.readDirSync(dir)].map((e) => e.name).sort(), [
+      "directory.ndjson",
+      "directory.ndjson.prev",
+    ]);
+    assertMatch(await Deno.readTextFile(`${dir}/directory.ndjson.prev`), /"savedAt":1000/);
   });
 });
 
-Deno.test("a file that is not a snapshot, or cannot be read, is moved aside", async () => {
+Deno.test("a truncated newest snapshot is moved aside and the previous one loaded, loudly", async () => {
   await tempDir(async (dir) => {
-    for (const content of ['{"hello":"world"}', "[]", "\u0000\u0001binary"]) {
-      await Deno.writeTextFile(`${dir}/registry.json`, content);
-      const result = await loadSnapshot(`${dir}/registry.json`, new Registry(), 0, () => {});
-      assert(result.movedAside, `moved aside for ${JSON.stringify(content)}`);
-      assertEquals(await Deno.readTextFile(result.movedAside!), content, "kept for inspection");
-      await Deno.remove(result.movedAside!);
+    const path = `${dir}/directory.ndjson`;
+    await writeSnapshot(path, contents(filledRegistry(3, 1_000), 1_000));
+    await writeSnapshot(path, contents(filledRegistry(5, 2_000), 2_000));
+    const text = await Deno.readTextFile(path);
+    await Deno.writeTextFile(path, text.slice(0, text.length - 30)); // the trailer is gone
+    const warnings: string[] = [];
+    const loaded = await loadSnapshot(dir, (m) => warnings.push(m));
+    assertEquals(loaded.source, "previous");
+    assertEquals(loaded.contents.records.length, 3);
+    assertEquals(loaded.movedAside.length, 1);
+    assertMatch(warnings.join("\n"), /truncated/);
+    assertMatch(warnings.join("\n"), /generation kept back/);
+  });
+});
+
+Deno.test("when no snapshot is readable the directory starts empty and says so", async () => {
+  await tempDir(async (dir) => {
+    await Deno.writeTextFile(`${dir}/directory.ndjson`, '{"hello":"world"}\n');
+    await Deno.writeTextFile(`${dir}/directory.ndjson.prev`, "\u0000\u0001binary");
+    const warnings: string[] = [];
+    const loaded = await loadSnapshot(dir, (m) => warnings.push(m));
+    assertEquals(loaded.source, "none");
+    assertEquals(loaded.movedAside.length, 2);
+    for (const aside of loaded.movedAside) {
+      assert(Deno.statSync(aside).isFile, "kept for inspection");
     }
-    await Deno.mkdir(`${dir}/registry.json`); // unreadable as a file
-    const result = await loadSnapshot(`${dir}/registry.json`, new Registry(), 0, () => {});
-    assert(result.movedAside);
+    assertMatch(warnings.join("\n"), /STARTS EMPTY/);
+  });
+});
+
+Deno.test("malformed lines are skipped and the rest loaded", async () => {
+  await tempDir(async (dir) => {
+    const path = `${dir}/directory.ndjson`;
+    await writeSnapshot(path, contents(filledRegistry(2, 5_000), 5_000));
+    const lines = (await Deno.readTextFile(path)).trimEnd().split("\n");
+    const broken = [
+      lines[0],
+      lines[1],
+      '{"lease":{"agentId":7}}',
+      "not json",
+      '{"floor":"junk"}',
+      '{"unknown":{}}',
+      lines[2],
+      ...lines.slice(3, -1),
+    ];
+    broken.push(JSON.stringify({ end: { lines: broken.length + 1 } }));
+    await Deno.writeTextFile(path, broken.join("\n") + "\n");
+    const warnings: string[] = [];
+    const loaded = await loadSnapshot(dir, (m) => warnings.push(m));
+    assertEquals([loaded.source, loaded.contents.records.length, loaded.skipped], [
+      "current",
+      2,
+      4,
+    ]);
+    assertMatch(warnings.join("\n"), /skipped 4 malformed lines/);
+  });
+});
+
+Deno.test("a line longer than any record could be is refused, not buffered", async () => {
+  await tempDir(async (dir) => {
+    const header = JSON.stringify({
+      format: "agentworlds-directory",
+      version: 2,
+      savedAt: 1,
+      generation: "g",
+      seq: 0,
+    });
+    await Deno.writeTextFile(`${dir}/directory.ndjson`, header + "\n" + "x".repeat(3 << 20));
+    const warnings: string[] = [];
+    const loaded = await loadSnapshot(dir, (m) => warnings.push(m));
+    assertEquals(loaded.source, "none");
+    assertMatch(warnings.join("\n"), /longer than/);
+  });
+});
+
+Deno.test("the first version's registry.json is loaded when no newer snapshot exists", async () => {
+  await tempDir(async (dir) => {
+    const good = {
+      agentId: "aw:sha256:1",
+      publicKey: "A".repeat(43) + "=",
+      alias: "old",
+      endpoints: [{ address: "10.0.0.1", port: 1 }],
+      capabilities: ["world:old"],
+      worldId: "old",
+      grantedAt: 10,
+      lastSeen: 20,
+      lastAnnounceTs: 5,
+      lastHeartbeatTs: 6,
+    };
+    await Deno.writeTextFile(
+      `${dir}/registry.json`,
+      JSON.stringify({
+        format: "agentworlds-registry",
+        version: 1,
+        savedAt: 30,
+        records: [good, { agentId: 7 }],
+        tombstones: [{ agentId: "gone", lastAnnounceTs: 4, lastHeartbeatTs: 0 }],
+      }),
+    );
+    const loaded = await loadSnapshot(dir, quiet);
+    assertEquals([loaded.source, loaded.skipped], ["legacy", 1]);
+    assertEquals(loaded.contents.records[0].protocolVersion, "1.2");
+    assertEquals(loaded.contents.tombstones.map((t) => t.agentId), ["gone"]);
+  });
+});
+
+Deno.test("a restart keeps leases, owners, replay floors, the change log and undelivered webhooks", async () => {
+  await tempDir(async (dir) => {
+    let now = 1_700_000_000_000;
+    const clock = () => now;
+    const first = await MemoryStore.open({ dataDir: dir, clock, outbox: true, warn: quiet });
+    const input = {
+      agentId: "aw:sha256:1",
+      publicKey: "A".repeat(43) + "=",
+      alias: "kept",
+      protocolVersion: "1.2",
+      endpoints: [],
+      capabilities: ["world:kept"],
+      worldId: "kept",
+      timestamp: now,
+    };
+    await first.announce(input);
+    const revision = await first.feed.revision();
+    await first.close();
+    now += 10 * 60_000; // down for ten minutes: longer than the TTL
+    const second = await MemoryStore.open({ dataDir: dir, clock, outbox: true, warn: quiet });
+    assertEquals(second.loaded?.source, "current");
+    assert(await second.getWorld("kept"), "held for one TTL after recovery");
+    assertEquals((await second.announce(input)).ok, false, "the replay floor survived");
+    assertEquals((await second.owner("kept"))?.owner, "aw:sha256:1");
+    assertEquals(await second.feed.revision(), revision, "the change log resumes where it was");
+    assertEquals((await second.outbox.backlog()).pending, 1, "the undelivered announce is kept");
+    assert(second.status().graceUntil === now + 90_000);
+    await second.close();
   });
 });
 
@@ -109,32 +229,34 @@ Deno.test("an announce is on disk within a second, without waiting for the inter
     let saved = false;
     for (let i = 0; i < 20 && !saved; i++) {
       await new Promise((r) => setTimeout(r, 50));
-      saved = await Deno.readTextFile(`${h.dataDir}/registry.json`).then(
+      saved = await Deno.readTextFile(`${h.dataDir}/directory.ndjson`).then(
         (text) => text.includes('"debounced"'),
         () => false,
       );
     }
-    assert(saved, "registry.json holds the world within a second");
+    assert(saved, "directory.ndjson holds the world within a second");
   } finally {
     await h.close();
   }
 });
 
-Deno.test("the snapshot interval writes heartbeats' lastSeen and skips unchanged registries", async () => {
+Deno.test("the snapshot interval writes heartbeats' lastSeen and skips unchanged directories", async () => {
   const h = await startHarness({ snapshotIntervalMs: 100, port: 0, hostname: "127.0.0.1" });
   try {
     await h.gateway.start();
+    const store = memoryStore(h.gateway);
     const w = await makeWorld("interval");
     await h.post("/peer/announce", await w.announce(h.clock.now));
-    await h.gateway.snapshots.flush();
+    await store.save();
     h.clock.advance(10_000);
     assertEquals((await h.post("/peer/heartbeat", await w.heartbeat(h.clock.now))).status, 200);
     await new Promise((r) => setTimeout(r, 350));
-    const snapshot = JSON.parse(await Deno.readTextFile(`${h.dataDir}/registry.json`));
-    assertEquals(snapshot.records[0].lastSeen, h.clock.now);
-    const writes = h.gateway.snapshots.writes;
+    const lease = (await Deno.readTextFile(`${h.dataDir}/directory.ndjson`)).split("\n")
+      .map((line) => line && JSON.parse(line)).find((line) => line?.lease)?.lease;
+    assertEquals(lease.lastSeen, h.clock.now);
+    const writes = store.writes;
     await new Promise((r) => setTimeout(r, 350));
-    assertEquals(h.gateway.snapshots.writes, writes, "nothing changed, nothing written");
+    assertEquals(store.writes, writes, "nothing changed, nothing written");
   } finally {
     await h.close();
   }

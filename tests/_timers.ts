@@ -1,0 +1,67 @@
+/**
+ * Timers a test advances by hand, for the adapters that take a `timers`
+ * option (webhook retries, the sweep loop, snapshots).
+ *
+ * @module
+ */
+import type { Timers } from "../gateway/mod.ts";
+
+interface Pending {
+  at: number;
+  fn: () => void;
+}
+
+/** Fake timers and the clock they run on. */
+export class ManualTimers implements Timers {
+  /** The time, ms. */
+  now: number;
+  #next = 1;
+  #pending = new Map<number, Pending>();
+
+  /** Starts the clock at `start`. */
+  constructor(start = 1_700_000_000_000) {
+    this.now = start;
+  }
+
+  /** Reads the clock. */
+  readonly clock = (): number => this.now;
+
+  setTimeout(fn: () => void, ms: number): number {
+    const id = this.#next++;
+    this.#pending.set(id, { at: this.now + Math.max(0, ms), fn });
+    return id;
+  }
+
+  clearTimeout(handle: unknown): void {
+    this.#pending.delete(handle as number);
+  }
+
+  /** Timers waiting. */
+  get pending(): number {
+    return this.#pending.size;
+  }
+
+  /** Lets promise chains and real I/O settle. */
+  async settle(): Promise<void> {
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+
+  /** Moves the clock forward `ms`, running each timer due on the way at its time. */
+  async advance(ms: number): Promise<void> {
+    const end = this.now + ms;
+    await this.settle();
+    for (;;) {
+      let due: [number, Pending] | undefined;
+      for (const entry of this.#pending) {
+        if (entry[1].at <= end && (!due || entry[1].at < due[1].at)) due = entry;
+      }
+      if (!due) break;
+      this.#pending.delete(due[0]);
+      this.now = Math.max(this.now, due[1].at);
+      due[1].fn();
+      await this.settle();
+    }
+    this.now = end;
+    await this.settle();
+  }
+}
