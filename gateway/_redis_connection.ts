@@ -13,13 +13,6 @@ import { Redis, type RedisOptions } from "ioredis";
 import { StoreUnavailableError } from "./store.ts";
 import type { RedisScript } from "./_redis_scripts.ts";
 
-/** A log function: level, message and structured fields. */
-export type RedisLog = (
-  level: "debug" | "info" | "warn" | "error",
-  message: string,
-  fields?: Record<string, unknown>,
-) => void;
-
 /** Options of {@linkcode RedisConnection}. */
 export interface RedisConnectionOptions {
   /** `redis://` or `rediss://` URL. */
@@ -28,8 +21,6 @@ export interface RedisConnectionOptions {
   commandTimeoutMs: number;
   /** PEM of the CA that signed a `rediss://` server's certificate, when not a public one. */
   tlsCa?: string;
-  /** Where warnings go. */
-  log: RedisLog;
   /** The name Redis shows in `CLIENT LIST`. */
   name: string;
 }

@@ -10,7 +10,7 @@
 import type { Redis } from "ioredis";
 import type { ChangeEvent, ChangeFeed } from "./store.ts";
 import { compareStreamIds, eventsFrom, isStreamId } from "./_redis_codec.ts";
-import type { RedisLog } from "./_redis_connection.ts";
+import type { Logger } from "./log.ts";
 
 /** What the feed needs of its store. */
 export interface FeedBackend {
@@ -25,7 +25,7 @@ export interface FeedBackend {
   /** The stream's key. */
   readonly streamKey: string;
   /** Where warnings go. */
-  readonly log: RedisLog;
+  readonly logger: Logger;
 }
 
 /** How long one `XREAD BLOCK` waits, in ms. */
@@ -102,7 +102,7 @@ export class RedisFeed implements ChangeFeed {
           this.#last === "" ? "0-0" : this.#last,
         ) as [string, unknown[]][] | null;
         if (failures > 0) {
-          this.#backend.log("info", "change feed: tailing again", { after: this.#last });
+          this.#backend.logger.info("change feed: tailing again", { after: this.#last });
         }
         failures = 0;
         if (reply === null) continue;
@@ -113,7 +113,7 @@ export class RedisFeed implements ChangeFeed {
       } catch (error) {
         if (this.#closed) break;
         if (failures === 0) {
-          this.#backend.log("warn", "change feed: tail interrupted; retrying", {
+          this.#backend.logger.warn("change feed: tail interrupted; retrying", {
             error: error instanceof Error ? error.message : String(error),
           });
         }
@@ -127,7 +127,7 @@ export class RedisFeed implements ChangeFeed {
   async #checkGap(): Promise<void> {
     const trimmed = await this.#backend.trimmed();
     if (trimmed !== "" && compareStreamIds(trimmed, this.#last) > 0) {
-      this.#backend.log("warn", "change feed: events were trimmed before this replica read them", {
+      this.#backend.logger.warn("change feed: events were trimmed before this replica read them", {
         after: this.#last,
         trimmedThrough: trimmed,
       });
@@ -139,7 +139,7 @@ export class RedisFeed implements ChangeFeed {
       try {
         listener(event);
       } catch (error) {
-        this.#backend.log("error", "change feed listener threw", {
+        this.#backend.logger.error("change feed listener threw", {
           error: error instanceof Error ? error.message : String(error),
         });
       }

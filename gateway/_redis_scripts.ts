@@ -437,7 +437,8 @@ return {1, flat}
 
   /**
    * Reclaims due leases and owner bindings past retention. `ARGV[4]` limit,
-   * `[5]` replayWindowMs, `[6]` ownerRetentionMs. `{reclaimed, more}`.
+   * `[5]` replayWindowMs, `[6]` ownerRetentionMs.
+   * `{reclaimed, more, released, {agentId, worldId or "", …}}`.
    */
   sweep: script(
     "sweep",
@@ -445,10 +446,13 @@ return {1, flat}
 local limit, replayWindow, retention = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
 local cutoff = '('..fmt(liveFrom())
 local due = redis.call('ZRANGEBYSCORE', DL, '-inf', cutoff, 'LIMIT', 0, limit)
+local expired = {}
 for _, id in ipairs(due) do
   local rec = load(id)
   if rec and rec.s then
     reclaim(id, rec, 'ttl', expiredAt(rec), replayWindow)
+    expired[#expired + 1] = id
+    expired[#expired + 1] = rec.w or ''
   else
     redis.call('ZREM', DL, id)
     redis.call('ZREM', DLW, id)
@@ -465,7 +469,7 @@ for _, w in ipairs(redis.call('ZRANGEBYSCORE', OWU, '-inf', '('..fmt(NOW - reten
   end
 end
 local more = redis.call('ZCOUNT', DL, '-inf', cutoff) > 0
-return {#due, more and 1 or 0, released}
+return {#expired / 2, more and 1 or 0, released, expired}
 `,
   ),
 

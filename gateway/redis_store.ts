@@ -46,6 +46,7 @@ import {
   type StoreOptions,
   type StoreStatus,
   StoreUnavailableError,
+  type SweepResult,
   type WorldOwner,
 } from "./store.ts";
 import type { Redis } from "ioredis";
@@ -57,18 +58,11 @@ import {
   positionOf,
   recordFrom,
 } from "./_redis_codec.ts";
-import {
-  checkRedisUrl,
-  isUnavailable,
-  redactUrl,
-  RedisConnection,
-  type RedisLog,
-} from "./_redis_connection.ts";
+import { checkRedisUrl, isUnavailable, redactUrl, RedisConnection } from "./_redis_connection.ts";
 import { RedisFeed } from "./_redis_feed.ts";
+import { type Logger, silentLogger } from "./log.ts";
 import { RedisOutbox, WEBHOOK_GROUP } from "./_redis_outbox.ts";
 import { type RedisScript, SCRIPTS } from "./_redis_scripts.ts";
-
-export type { RedisLog } from "./_redis_connection.ts";
 
 /** Options of {@linkcode RedisStore.connect}. */
 export interface RedisStoreOptions extends StoreOptions {
@@ -89,7 +83,7 @@ export interface RedisStoreOptions extends StoreOptions {
    */
   clock?: () => number;
   /** Where the store logs (connection lost and back, trimming, grace). Default: none. */
-  log?: RedisLog;
+  logger?: Logger;
   /**
    * When no replica has ticked for longer than this (Redis was down, or every
    * replica was), the leases live when the ticks stopped get one TTL from
@@ -140,7 +134,7 @@ export const REDIS_STORE_DEFAULTS = Object.freeze({
   outbox: false,
 });
 
-type ResolvedOptions = Required<Omit<RedisStoreOptions, "clock" | "tlsCa" | "signal" | "log">>;
+type ResolvedOptions = Required<Omit<RedisStoreOptions, "clock" | "tlsCa" | "signal" | "logger">>;
 
 const REFUSALS = new Set<string>(["replay", "world_owned", "world_taken", "full", "address_full"]);
 const TRIM_EVERY_TICKS = 10;
@@ -162,7 +156,7 @@ export class RedisStore implements LeaseStore {
   readonly #feed: RedisFeed;
   readonly #options: ResolvedOptions;
   readonly #clock?: () => number;
-  readonly #log: RedisLog;
+  readonly #log: Logger;
   readonly #stateChannel: string;
   #reachable = false;
   #lastError?: string;
@@ -182,7 +176,7 @@ export class RedisStore implements LeaseStore {
       ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
     } as ResolvedOptions;
     this.#clock = options.clock;
-    this.#log = options.log ?? (() => {});
+    this.#log = options.logger ?? silentLogger;
     this.ttlMs = this.#options.ttlMs;
     this.keyBase = `{${this.#options.prefix}}:`;
     this.#stateChannel = `${this.keyBase}state`;
@@ -190,7 +184,7 @@ export class RedisStore implements LeaseStore {
     const streamKey = `${this.keyBase}ev`;
     this.#feed = new RedisFeed({
       streamKey,
-      log: this.#log,
+      logger: this.#log,
       read: async (after, limit) => await this.#run(SCRIPTS.feedRead, [after, limit]) as unknown[],
       revision: () => this.#meta("rev"),
       trimmed: () => this.#meta("trim"),
@@ -221,12 +215,10 @@ export class RedisStore implements LeaseStore {
     if (!/^[A-Za-z0-9._:-]{1,64}$/.test(prefix)) {
       throw new TypeError("the Redis key prefix must be 1–64 of A–Z a–z 0–9 . _ : -");
     }
-    const log = options.log ?? (() => {});
     const connection = new RedisConnection({
       url: options.url,
       commandTimeoutMs: options.commandTimeoutMs ?? REDIS_STORE_DEFAULTS.commandTimeoutMs,
       tlsCa: options.tlsCa,
-      log,
       name: "aw-store",
     });
     const store = new RedisStore(options, connection);
@@ -253,11 +245,11 @@ export class RedisStore implements LeaseStore {
       try {
         await this.#connection.ready(this.#options.connectRetryMs);
         await this.#connection.command("ping");
-        if (attempt > 1) this.#log("info", `redis: reached ${where}`, { attempts: attempt });
+        if (attempt > 1) this.#log.info(`redis: reached ${where}`, { attempts: attempt });
         return;
       } catch (error) {
         if (!isUnavailable(error)) throw error;
-        this.#log("warn", `redis: cannot reach ${where} (REDIS_URL); retrying`, {
+        this.#log.warn(`redis: cannot reach ${where} (REDIS_URL); retrying`, {
           attempt,
           retryMs: this.#options.connectRetryMs,
           error: error instanceof Error ? error.message : String(error),
@@ -313,7 +305,7 @@ export class RedisStore implements LeaseStore {
       WEBHOOK_GROUP,
     ]) as [number, number];
     if (dropped > 0) {
-      this.#log("error", "change log: over maxEvents, dropped events webhooks had not delivered", {
+      this.#log.error("change log: over maxEvents, dropped events webhooks had not delivered", {
         dropped,
         maxEvents: this.#options.maxEvents,
       });
@@ -363,7 +355,7 @@ export class RedisStore implements LeaseStore {
 
   #markReachable(): void {
     if (this.#reachable) return;
-    if (this.#lastError !== undefined) this.#log("info", "redis: reachable again");
+    if (this.#lastError !== undefined) this.#log.info("redis: reachable again");
     this.#reachable = true;
     this.#lastError = undefined;
   }
@@ -371,7 +363,7 @@ export class RedisStore implements LeaseStore {
   #markUnreachable(error: unknown): void {
     if (!(error instanceof StoreUnavailableError)) return;
     if (this.#reachable || this.#lastError === undefined) {
-      this.#log("error", "redis: unreachable; answering 503 until it is back", {
+      this.#log.error("redis: unreachable; answering 503 until it is back", {
         error: error.message,
       });
     }
@@ -435,22 +427,29 @@ export class RedisStore implements LeaseStore {
     return { ok: true, record };
   }
 
-  async sweep(limit: number): Promise<{ reclaimed: number; more: boolean }> {
-    let reclaimed = 0;
+  async sweep(limit: number): Promise<SweepResult> {
+    const expired: SweepResult["expired"] = [];
     let more = false;
     // Batches, so no one script holds Redis long (500 leases ≈ 20 ms).
-    while (reclaimed < limit) {
-      const batch = Math.min(limit - reclaimed, this.#options.sweepBatch);
-      const [count, due] = await this.#run(SCRIPTS.sweep, [
+    while (expired.length < limit) {
+      const batch = Math.min(limit - expired.length, this.#options.sweepBatch);
+      const [count, due, , ended] = await this.#run(SCRIPTS.sweep, [
         batch,
         this.#options.replayWindowMs,
         this.#options.ownerRetentionMs,
-      ]) as [number, number];
-      reclaimed += count;
+      ]) as [number, number, number, string[]];
+      for (let i = 0; i < ended.length; i += 2) {
+        expired.push(
+          ended[i + 1] === "" ? { agentId: ended[i] } : {
+            agentId: ended[i],
+            worldId: ended[i + 1],
+          },
+        );
+      }
       more = due === 1;
       if (!more || count < batch) break;
     }
-    return { reclaimed, more };
+    return { reclaimed: expired.length, more, expired };
   }
 
   async nextDeadline(): Promise<number | undefined> {
@@ -629,7 +628,7 @@ export class RedisStore implements LeaseStore {
         try {
           listener(worldId, frame);
         } catch (error) {
-          this.#log("error", "world.state listener threw", {
+          this.#log.error("world.state listener threw", {
             error: error instanceof Error ? error.message : String(error),
           });
         }
@@ -638,7 +637,7 @@ export class RedisStore implements LeaseStore {
     this.#subscribed = subscriber.subscribe(this.#stateChannel).then(
       () => {},
       (error) => {
-        this.#log("warn", "redis: world.state subscription failed", {
+        this.#log.warn("redis: world.state subscription failed", {
           error: error instanceof Error ? error.message : String(error),
         });
       },

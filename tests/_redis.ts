@@ -12,6 +12,7 @@
  */
 import { RedisStore, type RedisStoreOptions } from "../gateway/redis_store.ts";
 import type { AnnounceInput } from "../gateway/store.ts";
+import type { Logger, LogLevel } from "../gateway/log.ts";
 
 /** The `redis-server` binary, or undefined when none is installed. */
 export const REDIS_SERVER: string | undefined = findRedisServer();
@@ -366,4 +367,10 @@ export function worldAnnounce(n: number, overrides: Partial<AnnounceInput> = {})
     timestamp: 1_000 + n,
     ...overrides,
   };
+}
+
+/** A logger that keeps what it is told, as `[level, message]`. */
+export function recordingLogger(lines: [LogLevel, string][]): Logger {
+  const at = (level: LogLevel) => (message: string) => void lines.push([level, message]);
+  return { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
 }

@@ -7,12 +7,14 @@
  */
 import type { RedisStore, RedisStoreOptions } from "../gateway/redis_store.ts";
 import type { ChangeEvent } from "../gateway/store.ts";
+import type { LogLevel } from "../gateway/log.ts";
 import { assert, assertEquals } from "./assert.ts";
 import {
   fileRedis,
   type ManualClock,
   manualClock,
   openStore,
+  recordingLogger,
   redisTest,
   startRedis,
   uniquePrefix,
@@ -167,10 +169,10 @@ redisTest({
 redisTest({
   name: "past maxEvents the log drops even undelivered events, and logs it as an error",
   fn: async () => {
-    const lines: [string, string][] = [];
+    const lines: [LogLevel, string][] = [];
     await withReplicas(
       1,
-      { maxEvents: 3, outbox: true, log: (level, message) => lines.push([level, message]) },
+      { maxEvents: 3, outbox: true, logger: recordingLogger(lines) },
       async ([store]) => {
         for (let n = 1; n <= 6; n++) await store.announce(worldAnnounce(n));
         const { unacknowledgedDropped } = await store.trim();

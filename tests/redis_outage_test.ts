@@ -8,12 +8,14 @@
  */
 import { RedisStore } from "../gateway/redis_store.ts";
 import { type ChangeEvent, StoreUnavailableError } from "../gateway/store.ts";
+import type { LogLevel } from "../gateway/log.ts";
 import { assert, assertEquals } from "./assert.ts";
 import {
   fileRedis,
   freePort,
   type ManualClock,
   openStore,
+  recordingLogger,
   redisTest,
   startRedis,
   uniquePrefix,
@@ -149,17 +151,19 @@ redisTest({
   name: "startup with an unreachable Redis waits and logs, then serves once Redis is up",
   fn: async () => {
     const port = freePort();
-    const lines: string[] = [];
+    const lines: [LogLevel, string][] = [];
     const connecting = RedisStore.connect({
       url: `redis://127.0.0.1:${port}`,
       prefix: uniquePrefix(),
       tickMs: 0,
       connectRetryMs: 100,
-      log: (_level, message) => lines.push(message),
+      logger: recordingLogger(lines),
     });
     await until("a log line", () => Promise.resolve(lines.length > 0 || undefined));
-    assert(lines[0].includes("cannot reach redis://127.0.0.1"), lines[0]);
-    assert(lines[0].includes("REDIS_URL"), lines[0]);
+    const [level, line] = lines[0];
+    assertEquals(level, "warn");
+    assert(line.includes("cannot reach redis://127.0.0.1"), line);
+    assert(line.includes("REDIS_URL"), line);
     const server = await startRedis({ port });
     try {
       const store = await connecting;
