@@ -50,24 +50,6 @@ export function redactUrl(url: string): string {
   }
 }
 
-/** Checks a `REDIS_URL`; returns the error to show, or undefined. */
-export function checkRedisUrl(url: string): string | undefined {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return "is not a URL";
-  }
-  if (parsed.protocol !== "redis:" && parsed.protocol !== "rediss:") {
-    return "must start with redis:// or rediss://";
-  }
-  if (parsed.hostname === "") return "has no host";
-  if (parsed.pathname !== "" && parsed.pathname !== "/" && !/^\/\d{1,2}$/.test(parsed.pathname)) {
-    return "may only name a database number as its path (redis://host:6379/0)";
-  }
-  return undefined;
-}
-
 /** The ioredis options that make a client fail fast instead of hanging. */
 export function failFastOptions(options: RedisConnectionOptions): RedisOptions {
   const tls = options.url.startsWith("rediss:") && options.tlsCa !== undefined

@@ -36,6 +36,7 @@ import {
   type ExpiryReason,
   type LeaseRecord,
   type LeaseStore,
+  type Outbox,
   type OwnershipOutcome,
   type Page,
   type RenewOutcome,
@@ -58,8 +59,11 @@ import {
   positionOf,
   recordFrom,
 } from "./_redis_codec.ts";
-import { checkRedisUrl, isUnavailable, redactUrl, RedisConnection } from "./_redis_connection.ts";
+import { isUnavailable, redactUrl, RedisConnection } from "./_redis_connection.ts";
 import { RedisFeed } from "./_redis_feed.ts";
+import { checkRedisPrefix, checkRedisUrl, REDIS_STORE_DEFAULTS } from "./redis_config.ts";
+
+export { REDIS_STORE_DEFAULTS, type RedisStoreDefaults } from "./redis_config.ts";
 import { type Logger, silentLogger } from "./log.ts";
 import { RedisOutbox, WEBHOOK_GROUP } from "./_redis_outbox.ts";
 import { type RedisScript, SCRIPTS } from "./_redis_scripts.ts";
@@ -121,19 +125,6 @@ export interface RedisStoreOptions extends StoreOptions {
   signal?: AbortSignal;
 }
 
-/** Defaults of the Redis-specific {@linkcode RedisStoreOptions}. */
-export const REDIS_STORE_DEFAULTS = Object.freeze({
-  prefix: "aw",
-  commandTimeoutMs: 1000,
-  outageGraceAfterMs: 5000,
-  tickMs: 1000,
-  maxEvents: 1_000_000,
-  sweepBatch: 500,
-  listBudget: 5000,
-  connectRetryMs: 1000,
-  outbox: false,
-});
-
 type ResolvedOptions = Required<Omit<RedisStoreOptions, "clock" | "tlsCa" | "signal" | "logger">>;
 
 const REFUSALS = new Set<string>(["replay", "world_owned", "world_taken", "full", "address_full"]);
@@ -148,12 +139,13 @@ export class RedisStore implements LeaseStore {
   /** The ordered change log (a Redis stream). */
   readonly feed: ChangeFeed;
   /** The webhook side of the change log (a consumer group). */
-  readonly outbox: RedisOutbox;
+  readonly outbox: Outbox;
   /** The key base, `{prefix}:`. */
   readonly keyBase: string;
 
   readonly #connection: RedisConnection;
   readonly #feed: RedisFeed;
+  readonly #outbox: RedisOutbox;
   readonly #options: ResolvedOptions;
   readonly #clock?: () => number;
   readonly #log: Logger;
@@ -196,7 +188,7 @@ export class RedisStore implements LeaseStore {
         }),
     });
     this.feed = this.#feed;
-    this.outbox = new RedisOutbox({
+    this.outbox = this.#outbox = new RedisOutbox({
       streamKey,
       run: (script, args) => this.#run(script, args),
       command: (name, ...args) => this.#command(name, ...args),
@@ -211,10 +203,8 @@ export class RedisStore implements LeaseStore {
   static async connect(options: RedisStoreOptions): Promise<RedisStore> {
     const urlError = checkRedisUrl(options.url);
     if (urlError !== undefined) throw new TypeError(`REDIS_URL ${urlError}`);
-    const prefix = options.prefix ?? REDIS_STORE_DEFAULTS.prefix;
-    if (!/^[A-Za-z0-9._:-]{1,64}$/.test(prefix)) {
-      throw new TypeError("the Redis key prefix must be 1–64 of A–Z a–z 0–9 . _ : -");
-    }
+    const prefixError = checkRedisPrefix(options.prefix ?? REDIS_STORE_DEFAULTS.prefix);
+    if (prefixError !== undefined) throw new TypeError(`REDIS_PREFIX ${prefixError}`);
     const connection = new RedisConnection({
       url: options.url,
       commandTimeoutMs: options.commandTimeoutMs ?? REDIS_STORE_DEFAULTS.commandTimeoutMs,
@@ -227,7 +217,7 @@ export class RedisStore implements LeaseStore {
       await store.#waitForRedis(options.signal);
       await store.#checkVersion();
       await store.tick();
-      if (store.#options.outbox) await store.outbox.prepare();
+      if (store.#options.outbox) await store.#outbox.prepare();
       await store.#feed.start();
       const tickMs = store.#options.tickMs;
       if (tickMs > 0) store.#scheduleTick(tickMs);
@@ -375,12 +365,14 @@ export class RedisStore implements LeaseStore {
     return (await this.#command("hget", `${this.keyBase}meta`, field) as string | null) ?? "";
   }
 
+  /** See {@linkcode LeaseStore.now}. */
   async now(): Promise<number> {
     if (this.#clock) return this.#clock();
     const [seconds, micros] = await this.#command("time") as [string, string];
     return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
   }
 
+  /** See {@linkcode LeaseStore.announce}. */
   async announce(input: AnnounceInput): Promise<AnnounceOutcome> {
     const o = this.#options;
     const reply = await this.#run(SCRIPTS.announce, [
@@ -404,12 +396,14 @@ export class RedisStore implements LeaseStore {
     };
   }
 
+  /** See {@linkcode LeaseStore.renew}. */
   async renew(agentId: string, ts: number): Promise<RenewOutcome> {
     const reply = await this.#run(SCRIPTS.renew, [agentId, String(ts)]) as [number, string];
     if (reply[0] === 1) return { ok: true, lastSeen: Number(reply[1]) };
     return refusal(reply[1] as "unknown" | "replay", "heartbeat");
   }
 
+  /** See {@linkcode LeaseStore.revoke}. */
   async revoke(
     agentId: string,
     reason: Exclude<ExpiryReason, "ttl">,
@@ -427,6 +421,7 @@ export class RedisStore implements LeaseStore {
     return { ok: true, record };
   }
 
+  /** See {@linkcode LeaseStore.sweep}. */
   async sweep(limit: number): Promise<SweepResult> {
     const expired: SweepResult["expired"] = [];
     let more = false;
@@ -452,25 +447,30 @@ export class RedisStore implements LeaseStore {
     return { reclaimed: expired.length, more, expired };
   }
 
+  /** See {@linkcode LeaseStore.nextDeadline}. */
   async nextDeadline(): Promise<number | undefined> {
     const reply = await this.#run(SCRIPTS.nextDeadline, []) as string[];
     return reply.length === 0 ? undefined : Number(reply[0]);
   }
 
+  /** See {@linkcode LeaseStore.get}. */
   async get(agentId: string): Promise<LeaseRecord | undefined> {
     const flat = await this.#run(SCRIPTS.get, [agentId]) as Flat;
     return flat.length === 0 ? undefined : recordFrom(agentId, flat);
   }
 
+  /** See {@linkcode LeaseStore.getWorld}. */
   async getWorld(worldId: string): Promise<LeaseRecord | undefined> {
     const reply = await this.#run(SCRIPTS.getWorld, [worldId]) as [string, Flat] | [];
     return reply.length === 0 ? undefined : recordFrom(reply[0], reply[1]);
   }
 
+  /** See {@linkcode LeaseStore.listAgents}. */
   listAgents(limit: number, cursor?: string): Promise<Page> {
     return this.#list("a", limit, cursor);
   }
 
+  /** See {@linkcode LeaseStore.listWorlds}. */
   listWorlds(limit: number, cursor?: string): Promise<Page> {
     return this.#list("w", limit, cursor);
   }
@@ -499,11 +499,13 @@ export class RedisStore implements LeaseStore {
     };
   }
 
+  /** See {@linkcode LeaseStore.counts}. */
   async counts(): Promise<{ agents: number; worlds: number }> {
     const [agents, worlds] = await this.#run(SCRIPTS.counts, []) as [number, number];
     return { agents, worlds };
   }
 
+  /** See {@linkcode LeaseStore.owner}. */
   async owner(worldId: string): Promise<WorldOwner | undefined> {
     const view = await this.#run(SCRIPTS.owner, [
       worldId,
@@ -512,6 +514,7 @@ export class RedisStore implements LeaseStore {
     return view.length === 0 ? undefined : ownerFrom(view);
   }
 
+  /** See {@linkcode LeaseStore.listOwners}. */
   async listOwners(
     limit: number,
     after?: string,
@@ -525,6 +528,7 @@ export class RedisStore implements LeaseStore {
     return { owners, next: more === 1 && owners.length > 0 ? owners.at(-1)!.worldId : null };
   }
 
+  /** See {@linkcode LeaseStore.rotate}. */
   async rotate(input: RotationInput): Promise<RotateOutcome> {
     const reply = await this.#run(SCRIPTS.rotate, [
       input.oldAgentId,
@@ -544,6 +548,7 @@ export class RedisStore implements LeaseStore {
     return { ok: true, revoked: reply[1] === 1, worlds: reply[2] as string[] };
   }
 
+  /** See {@linkcode LeaseStore.transferWorld}. */
   async transferWorld(
     worldId: string,
     to: { agentId: string; publicKey: string },
@@ -565,6 +570,7 @@ export class RedisStore implements LeaseStore {
     return { ok: true, previous: previous === "" ? undefined : previous, revoked: revoked === 1 };
   }
 
+  /** See {@linkcode LeaseStore.releaseWorld}. */
   async releaseWorld(worldId: string): Promise<OwnershipOutcome> {
     const reply = await this.#run(SCRIPTS.release, [
       worldId,
@@ -581,10 +587,12 @@ export class RedisStore implements LeaseStore {
     return { ok: true, previous: reply[1] === "" ? undefined : reply[1], revoked: reply[2] === 1 };
   }
 
+  /** See {@linkcode LeaseStore.setReachable}. */
   async setReachable(agentId: string, reachable: boolean): Promise<void> {
     await this.#run(SCRIPTS.reachable, [agentId, reachable ? "1" : "0"]);
   }
 
+  /** See {@linkcode LeaseStore.acceptState}. */
   async acceptState(worldId: string, ts: number): Promise<boolean> {
     const accepted = await this.#run(SCRIPTS.acceptState, [
       worldId,
@@ -594,6 +602,7 @@ export class RedisStore implements LeaseStore {
     return accepted === 1;
   }
 
+  /** See {@linkcode LeaseStore.publishState}. */
   async publishState(worldId: string, frame: string): Promise<void> {
     // This replica's own subscription first, so its listeners hear its own
     // frames (bounded: a subscription waiting on an outage does not hold it).
@@ -602,6 +611,7 @@ export class RedisStore implements LeaseStore {
     await this.#command("publish", this.#stateChannel, `${worldId}\n${frame}`);
   }
 
+  /** See {@linkcode LeaseStore.subscribeState}. */
   subscribeState(listener: (worldId: string, frame: string) => void): () => void {
     const entry = (worldId: string, frame: string) => listener(worldId, frame);
     this.#stateListeners.add(entry);
@@ -644,6 +654,7 @@ export class RedisStore implements LeaseStore {
     );
   }
 
+  /** See {@linkcode LeaseStore.status}. */
   status(): StoreStatus {
     const status: StoreStatus = { reachable: this.#reachable };
     if (!this.#reachable && this.#lastError !== undefined) status.error = this.#lastError;
@@ -651,6 +662,7 @@ export class RedisStore implements LeaseStore {
     return status;
   }
 
+  /** See {@linkcode LeaseStore.close}. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
