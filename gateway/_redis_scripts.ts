@@ -129,14 +129,14 @@ end
 // Helpers of the scripts that change the directory.
 const writes = `
 -- Appends a change event. Ids carry the store clock's ms, never going back.
+-- The newest event's ms, read once per script (a sweep appends hundreds).
+local LAST_MS
 local function emit(fields)
-  local ms = NOW
-  local rev = redis.call('HGET', META, 'rev')
-  if rev then
-    local last = tonumber(string.match(rev, '^(%d+)'))
-    if last > ms then ms = last end
+  if not LAST_MS then
+    LAST_MS = tonumber(string.match(redis.call('HGET', META, 'rev') or '0-0', '^(%d+)'))
   end
-  local id = redis.call('XADD', EV, fmt(ms)..'-*', unpack(fields))
+  if NOW > LAST_MS then LAST_MS = NOW end
+  local id = redis.call('XADD', EV, fmt(LAST_MS)..'-*', unpack(fields))
   redis.call('HSET', META, 'rev', id)
   return id
 end
@@ -168,13 +168,19 @@ end
 
 -- A live lease of the owner holds the id from now (useOwner) or stopped
 -- holding it at \`at\` (leaveOwner): retention counts from then.
+-- (The owner and its ids stay: only when it was last used and the index change.)
 local function useOwner(w, id)
   local b = binding(w)
-  if b and b.owner == id then setBinding(w, id, b.pk, b.since, NOW, b.rf, true) end
+  if not (b and b.owner == id) then return end
+  redis.call('HSET', OWN, w, id..' '..b.pk..' '..b.since..' '..fmt(NOW)..' '..b.rf)
+  redis.call('ZREM', OWU, w)
 end
 local function leaveOwner(w, id, at)
   local b = binding(w)
-  if b and b.owner == id then setBinding(w, id, b.pk, b.since, math.max(at, b.lu), b.rf, false) end
+  if not (b and b.owner == id) then return end
+  local lu = fmt(math.max(at, b.lu))
+  redis.call('HSET', OWN, w, id..' '..b.pk..' '..b.since..' '..lu..' '..b.rf)
+  redis.call('ZADD', OWU, lu, w)
 end
 
 -- Moves a binding (raw: as held, retired or not) to a new owner, or frees it

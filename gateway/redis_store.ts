@@ -105,7 +105,7 @@ export interface RedisStoreOptions extends StoreOptions {
    * acknowledged (dropping those is logged as an error). Default: 1000000.
    */
   maxEvents?: number;
-  /** Most leases one sweep script reclaims (a longer script stalls Redis). Default: 500. */
+  /** Most leases one sweep script reclaims (a longer script stalls Redis: 250 ≈ 10 ms). Default: 250. */
   sweepBatch?: number;
   /**
    * Most index entries one listing page visits, so a page over a mass expiry
@@ -425,7 +425,7 @@ export class RedisStore implements LeaseStore {
   async sweep(limit: number): Promise<SweepResult> {
     const expired: SweepResult["expired"] = [];
     let more = false;
-    // Batches, so no one script holds Redis long (500 leases ≈ 20 ms).
+    // Batches, so no one script holds Redis long (see sweepBatch).
     while (expired.length < limit) {
       const batch = Math.min(limit - expired.length, this.#options.sweepBatch);
       const [count, due, , ended] = await this.#run(SCRIPTS.sweep, [
