@@ -50,6 +50,8 @@ export interface RedisBenchResult {
   announceSeconds: number;
   /** Redis time per heartbeat (renew script), µs: `usec_per_call` and process CPU. */
   heartbeat: { usecPerCall: number; redisCpuUsPerHeartbeat: number };
+  /** Redis time of one `/worlds` page of 100 and of 1000 records, ms. */
+  listPageMs: { 100: number; 1000: number };
   memory: {
     /** All Redis memory the fleet added, per world, change stream included. */
     perWorldBytes: number;
@@ -224,6 +226,18 @@ export async function benchRedis(
           } µs of redis-server CPU all told`,
       );
 
+      const listPageMs = { 100: 0, 1000: 0 };
+      for (const size of [100, 1000] as const) {
+        await admin.config("RESETSTAT");
+        for (let i = 0; i < 20; i++) await store.listWorlds(size);
+        listPageMs[size] = await usecPerCall(admin, "evalsha_ro") / 1000;
+      }
+      print(
+        `a /worlds page takes ${ms(listPageMs[100])} of Redis time for 100 records, ${
+          ms(listPageMs[1000])
+        } for 1000`,
+      );
+
       const throughput: ThroughputRun[] = [];
       for (const instances of [1, 2, 3]) {
         const meterRun = cpuMeter(pid);
@@ -263,6 +277,7 @@ export async function benchRedis(
         worlds,
         announceSeconds,
         heartbeat,
+        listPageMs,
         memory,
         throughput,
         memoryStorePerSecond,
