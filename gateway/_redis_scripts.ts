@@ -15,8 +15,9 @@
  * - `a:<agentId>` hash: the lease (`pk al v pv ep cp w g s ta th ad us lr`), or
  *   once it ends a tombstone holding only the replay floors `ta th` and when
  *   to forget them (`fa`, plus a `PEXPIRE` so Redis forgets it by itself).
- * - `dl` / `dlw` zsets: agentId → deadline (`lastSeen + ttl`), all agents /
- *   world hosts. Counts are `ZCOUNT`, the sweep pops due members.
+ * - `dlw` / `dl` zsets: agentId → deadline (`lastSeen + ttl`) of world hosts /
+ *   of other agents (each lease in one: a heartbeat moves one score). Counts
+ *   are `ZCOUNT`s, the sweep takes the due members of both, oldest first.
  * - `ga` / `gw` zsets (score 0, lexicographic): `%016d(grantedAt)|agentId`,
  *   the grant-ordered listings and their cursors.
  * - `wh` hash: worldId → live holder agentId.
@@ -108,6 +109,8 @@ local function load(id)
 end
 
 local function kind(w) if w then return 'world.' end return 'agent.' end
+-- Each lease's deadline sits in one index: world hosts' or other agents'.
+local function deadlines(w) if w then return DLW end return DL end
 
 -- An owner binding: 'owner publicKey since lastUsedAt rotationFloor'.
 local function binding(w)
@@ -202,10 +205,9 @@ end
 -- for the replay window, and its *.expired event (at = when it ended).
 local function reclaim(id, rec, reason, at, replayWindow)
   local member = grantMember(rec.g, id)
-  redis.call('ZREM', DL, id)
+  redis.call('ZREM', deadlines(rec.w), id)
   redis.call('ZREM', GA, member)
   if rec.w then
-    redis.call('ZREM', DLW, id)
     redis.call('ZREM', GW, member)
     if redis.call('HGET', WH, rec.w) == id then redis.call('HDEL', WH, rec.w) end
     leaveOwner(rec.w, id, at)
@@ -328,8 +330,8 @@ if isLive(rec) then
     or rec.ep ~= input.endpoints or rec.cp ~= input.capabilities or rec.w ~= w
   local member = grantMember(rec.g, id)
   if rec.w ~= w then
+    redis.call('ZREM', deadlines(rec.w), id)
     if rec.w then
-      redis.call('ZREM', DLW, id)
       redis.call('ZREM', GW, member)
       if redis.call('HGET', WH, rec.w) == id then redis.call('HDEL', WH, rec.w) end
       leaveOwner(rec.w, id, NOW)
@@ -344,9 +346,8 @@ if isLive(rec) then
   redis.call('HSET', k, 'al', input.alias, 'pv', input.protocolVersion, 'ep', input.endpoints,
     'cp', input.capabilities, 's', fmt(NOW), 'ta', ts)
   if input.version then redis.call('HSET', k, 'v', input.version) else redis.call('HDEL', k, 'v') end
-  redis.call('ZADD', DL, deadline, id)
+  redis.call('ZADD', deadlines(w), deadline, id)
   if w then
-    redis.call('ZADD', DLW, deadline, id)
     if owned then
       if b then useOwner(w, id) else setBinding(w, id, input.publicKey, fmt(NOW), NOW, ts, true) end
     end
@@ -358,7 +359,8 @@ end
 local th = '0'
 if rec then th = rec.th end
 if rec and rec.s then reclaim(id, rec, 'ttl', expiredAt(rec), replayWindow) end
-if redis.call('ZCOUNT', DL, fmt(liveFrom()), '+inf') >= maxAgents then
+local from = fmt(liveFrom())
+if redis.call('ZCOUNT', DL, from, '+inf') + redis.call('ZCOUNT', DLW, from, '+inf') >= maxAgents then
   return {0, 'full', 'the directory is full'}
 end
 local address = input.address
@@ -367,7 +369,7 @@ if address then
   if #held >= maxPerAddress then
     local live = 0
     for _, other in ipairs(held) do
-      local d = tonumber(redis.call('ZSCORE', DL, other))
+      local d = tonumber(redis.call('ZSCORE', DLW, other) or redis.call('ZSCORE', DL, other))
       if d and effective(d) >= NOW then live = live + 1 end
     end
     if live >= maxPerAddress then
@@ -380,11 +382,10 @@ redis.call('HSET', k, 'pk', input.publicKey, 'al', input.alias, 'pv', input.prot
   'ep', input.endpoints, 'cp', input.capabilities, 'g', fmt(NOW), 's', fmt(NOW), 'ta', ts, 'th', th)
 if input.version then redis.call('HSET', k, 'v', input.version) end
 local member = grantMember(NOW, id)
-redis.call('ZADD', DL, deadline, id)
+redis.call('ZADD', deadlines(w), deadline, id)
 redis.call('ZADD', GA, 0, member)
 if w then
   redis.call('HSET', k, 'w', w)
-  redis.call('ZADD', DLW, deadline, id)
   redis.call('ZADD', GW, 0, member)
   redis.call('HSET', WH, w, id)
   if owned then
@@ -414,9 +415,8 @@ if not r[1] or effective(tonumber(r[1]) + TTL) < NOW then return {0, 'unknown'} 
 if tonumber(ARGV[5]) <= tonumber(r[2]) then return {0, 'replay'} end
 local now = fmt(NOW)
 redis.call('HSET', k, 's', now, 'th', ARGV[5])
-local deadline = fmt(NOW + TTL)
-redis.call('ZADD', DL, deadline, id)
-if r[3] then redis.call('ZADD', DLW, deadline, id) end
+if r[3] then redis.call('ZADD', P..'dlw', fmt(NOW + TTL), id)
+else redis.call('ZADD', P..'dl', fmt(NOW + TTL), id) end
 return {1, now}
 `,
     { lean: true },
@@ -451,7 +451,17 @@ return {1, flat}
     `
 local limit, replayWindow, retention = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
 local cutoff = '('..fmt(liveFrom())
-local due = redis.call('ZRANGEBYSCORE', DL, '-inf', cutoff, 'LIMIT', 0, limit)
+-- The earliest deadlines of both indexes, merged, oldest first.
+local a = redis.call('ZRANGEBYSCORE', DLW, '-inf', cutoff, 'WITHSCORES', 'LIMIT', 0, limit)
+local o = redis.call('ZRANGEBYSCORE', DL, '-inf', cutoff, 'WITHSCORES', 'LIMIT', 0, limit)
+local due, i, j = {}, 1, 1
+while #due < limit and (i <= #a or j <= #o) do
+  if j > #o or (i <= #a and tonumber(a[i + 1]) <= tonumber(o[j + 1])) then
+    due[#due + 1] = a[i]; i = i + 2
+  else
+    due[#due + 1] = o[j]; j = j + 2
+  end
+end
 local expired = {}
 for _, id in ipairs(due) do
   local rec = load(id)
@@ -474,7 +484,7 @@ for _, w in ipairs(redis.call('ZRANGEBYSCORE', OWU, '-inf', '('..fmt(NOW - reten
     released = released + 1
   end
 end
-local more = redis.call('ZCOUNT', DL, '-inf', cutoff) > 0
+local more = redis.call('ZCOUNT', DL, '-inf', cutoff) + redis.call('ZCOUNT', DLW, '-inf', cutoff) > 0
 return {#expired / 2, more and 1 or 0, released, expired}
 `,
   ),
@@ -547,7 +557,8 @@ return {redis.call('HGET', META, 'rev') or '', next, out}
     "counts",
     `
 local from = fmt(liveFrom())
-return {redis.call('ZCOUNT', DL, from, '+inf'), redis.call('ZCOUNT', DLW, from, '+inf')}
+local worlds = redis.call('ZCOUNT', DLW, from, '+inf')
+return {redis.call('ZCOUNT', DL, from, '+inf') + worlds, worlds}
 `,
     { readOnly: true },
   ),
@@ -556,9 +567,13 @@ return {redis.call('ZCOUNT', DL, from, '+inf'), redis.call('ZCOUNT', DLW, from, 
   nextDeadline: script(
     "nextDeadline",
     `
-local first = redis.call('ZRANGE', DL, 0, 0, 'WITHSCORES')
-if #first == 0 then return {} end
-return {fmt(effective(tonumber(first[2])))}
+local earliest
+for _, index in ipairs({DL, DLW}) do
+  local first = redis.call('ZRANGE', index, 0, 0, 'WITHSCORES')
+  if #first > 0 and (not earliest or tonumber(first[2]) < earliest) then earliest = tonumber(first[2]) end
+end
+if not earliest then return {} end
+return {fmt(effective(earliest))}
 `,
     { readOnly: true },
   ),

@@ -263,3 +263,48 @@ redisTest({
     }
   },
 });
+
+redisTest({
+  name: "the sweep takes the oldest deadlines first, across world hosts and other agents",
+  fn: () =>
+    withStore({}, async (store, clock) => {
+      const agent = (n: number) => worldAnnounce(n, { worldId: undefined, capabilities: ["chat"] });
+      await store.announce(agent(1));
+      clock.advance(10);
+      await store.announce(worldAnnounce(2));
+      clock.advance(10);
+      await store.announce(agent(3));
+      clock.advance(store.ttlMs + 100);
+      const first = await store.sweep(2);
+      assertEquals(first.expired.map((e) => e.agentId), [
+        agent(1).agentId,
+        worldAnnounce(2).agentId,
+      ]);
+      assertEquals(first.more, true);
+      assertEquals((await store.sweep(2)).expired.map((e) => e.agentId), [agent(3).agentId]);
+    }),
+});
+
+redisTest({
+  name: "an agent that starts or stops hosting a world is counted and expires as what it now is",
+  fn: () =>
+    withStore({}, async (store, clock) => {
+      const id = worldAnnounce(1).agentId;
+      await store.announce(
+        worldAnnounce(1, { worldId: undefined, capabilities: [], timestamp: 1 }),
+      );
+      assertEquals(await store.counts(), { agents: 1, worlds: 0 });
+      await store.announce(worldAnnounce(1, { timestamp: 2 }));
+      assertEquals(await store.counts(), { agents: 1, worlds: 1 });
+      assert((await store.renew(id, 5)).ok);
+      assertEquals(await store.counts(), { agents: 1, worlds: 1 });
+      await store.announce(
+        worldAnnounce(1, { worldId: undefined, capabilities: [], timestamp: 3 }),
+      );
+      assertEquals(await store.counts(), { agents: 1, worlds: 0 });
+      clock.advance(store.ttlMs + 1);
+      assertEquals(await store.counts(), { agents: 0, worlds: 0 });
+      assertEquals((await store.sweep(10)).expired, [{ agentId: id }]);
+      assertEquals(await store.nextDeadline(), undefined);
+    }),
+});
