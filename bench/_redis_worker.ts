@@ -12,7 +12,13 @@ declare const self: Worker & { close(): void };
 
 self.onmessage = async (message: MessageEvent<RenewJob>) => {
   const job = message.data;
-  const store = await RedisStore.connect({ url: job.url, prefix: job.prefix, tickMs: 0 });
+  // A long command timeout: a slow reply is measured, not refused.
+  const store = await RedisStore.connect({
+    url: job.url,
+    prefix: job.prefix,
+    tickMs: 0,
+    commandTimeoutMs: 10_000,
+  });
   try {
     // Warm up (JIT, script cache) before the measured run, below its ts.
     await runRenewJob(store, { ...job, durationMs: 300, tsBase: job.tsBase - 1_000_000 });

@@ -10,8 +10,8 @@
  *
  * Keys under the base (see the report for sizes):
  * - `meta` hash: `alive` (last liveness tick), `gf`/`gu` (the grace after an
- *   outage: leases whose deadline is ≥ `gf` are live until `gu`), `rev`
- *   (newest event id), `trim` (newest event id trimmed away).
+ *   outage: leases whose deadline is ≥ `gf` are live until `gu`), `trim`
+ *   (the newest event id trimmed away: the revision when the log is empty).
  * - `a:<agentId>` hash: the lease (`pk al v pv ep cp w g s ta th ad us lr`), or
  *   once it ends a tombstone holding only the replay floors `ta th` and when
  *   to forget them (`fa`, plus a `PEXPIRE` so Redis forgets it by itself).
@@ -76,6 +76,13 @@ do
   end
 end
 
+-- The newest event id: the stream's last entry, or the newest trimmed away.
+local function revision()
+  local last = redis.call('XREVRANGE', EV, '+', '-', 'COUNT', 1)
+  if #last > 0 then return last[1][1] end
+  return redis.call('HGET', META, 'trim') or ''
+end
+
 -- When a lease with this deadline ends: its deadline, or the grace's end.
 local function effective(deadline)
   if GF and deadline >= GF and deadline < GU then return GU end
@@ -136,12 +143,10 @@ const writes = `
 local LAST_MS
 local function emit(fields)
   if not LAST_MS then
-    LAST_MS = tonumber(string.match(redis.call('HGET', META, 'rev') or '0-0', '^(%d+)'))
+    LAST_MS = tonumber(string.match(revision(), '^(%d+)')) or 0
   end
   if NOW > LAST_MS then LAST_MS = NOW end
-  local id = redis.call('XADD', EV, fmt(LAST_MS)..'-*', unpack(fields))
-  redis.call('HSET', META, 'rev', id)
-  return id
+  return redis.call('XADD', EV, fmt(LAST_MS)..'-*', unpack(fields))
 end
 
 local function emitRecord(type, id)
@@ -547,10 +552,13 @@ while true do
   if stop then break end
   max = '('..batch[#batch]
 end
-return {redis.call('HGET', META, 'rev') or '', next, out}
+return {revision(), next, out}
 `,
     { readOnly: true },
   ),
+
+  /** The newest event id (`""` when none). */
+  revision: script("revision", `return revision()`, { readOnly: true, lean: true }),
 
   /** `{agents, worlds}` live now. */
   counts: script(
@@ -737,7 +745,7 @@ return 1
     "feedRead",
     streamIds + `
 local after, limit = ARGV[4], tonumber(ARGV[5])
-local rev = redis.call('HGET', META, 'rev') or ''
+local rev = revision()
 local trimmed = redis.call('HGET', META, 'trim')
 local from
 if after == '' then

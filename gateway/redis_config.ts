@@ -36,7 +36,7 @@ export const REDIS_STORE_DEFAULTS: RedisStoreDefaults = Object.freeze({
   outageGraceAfterMs: 5000,
   tickMs: 1000,
   maxEvents: 1_000_000,
-  sweepBatch: 250,
+  sweepBatch: 100,
   listBudget: 5000,
   connectRetryMs: 1000,
   outbox: false,

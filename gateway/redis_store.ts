@@ -105,7 +105,10 @@ export interface RedisStoreOptions extends StoreOptions {
    * acknowledged (dropping those is logged as an error). Default: 1000000.
    */
   maxEvents?: number;
-  /** Most leases one sweep script reclaims (a longer script stalls Redis: 250 ≈ 10 ms). Default: 250. */
+  /**
+   * Most leases one sweep script reclaims: a longer script stalls Redis
+   * (100 ≈ 5 ms of Redis CPU; see `deno task bench redis`). Default: 100.
+   */
   sweepBatch?: number;
   /**
    * Most index entries one listing page visits, so a page over a mass expiry
@@ -178,7 +181,7 @@ export class RedisStore implements LeaseStore {
       streamKey,
       logger: this.#log,
       read: async (after, limit) => await this.#run(SCRIPTS.feedRead, [after, limit]) as unknown[],
-      revision: () => this.#meta("rev"),
+      revision: async () => await this.#run(SCRIPTS.revision, []) as string,
       trimmed: () => this.#meta("trim"),
       tailClient: () =>
         connection.duplicate("aw-feed", {
