@@ -6,7 +6,12 @@
  */
 import { type Identity, loadOrCreateIdentity } from "../protocol/mod.ts";
 import { Bridge } from "./bridge.ts";
+import type { ChangeFeed } from "./change_feed.ts";
 import { createHttpApp } from "./http.ts";
+import { RegistryFeed } from "./_registry_feed.ts";
+import { readBeside } from "./_static.ts";
+import { mountWeb } from "./web.ts";
+import { WatchHub, type WatchLimits } from "./watch.ts";
 import { SnapshotWriter } from "./persistence.ts";
 import { DEFAULT_MAX_AGENTS, DEFAULT_TTL_MS, Registry } from "./registry.ts";
 import { type LoadResult, loadSnapshot } from "./snapshot.ts";
@@ -42,6 +47,13 @@ export interface GatewayOptions {
   fetch?: typeof fetch;
   /** Where warnings go. Default: `console.warn`. */
   log?: (message: string) => void;
+  /**
+   * The change feed `/watch` streams and listings take `revision` from.
+   * Default: a bounded in-memory log of this registry's events.
+   */
+  changeFeed?: ChangeFeed;
+  /** Limits of `/watch` (clients, queued bytes, keep-alive). Default: see {@linkcode WatchLimits}. */
+  watch?: WatchLimits;
 }
 
 /** The gateway's HTTP app, as far as callers need it (it is a Hono app). */
@@ -68,6 +80,10 @@ export interface Gateway {
   readonly webhooks: WebhookDispatcher | undefined;
   /** The snapshot writer. */
   readonly snapshots: SnapshotWriter;
+  /** The change feed behind `/watch` and listings' `revision`. */
+  readonly changeFeed: ChangeFeed;
+  /** The `/watch` hub, for its stats. */
+  readonly watch: WatchHub;
   /** Listens on `port`/`hostname` and starts the snapshot and sweep timers. */
   start(): Promise<{ port: number; hostname: string; url: string }>;
   /** Reclaims expired leases now (the timer does this on its own). */
@@ -142,6 +158,9 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
       });
     }
   });
+  // Before the snapshot loads, so the feed knows the restored records' views.
+  const registryFeed = options.changeFeed ? undefined : new RegistryFeed(registry);
+  const changeFeed = options.changeFeed ?? registryFeed!;
   const loaded = await loadSnapshot(snapshotPath, registry, clock(), log);
   restoring = false;
 
@@ -158,6 +177,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   });
   const openapiUrl = new URL("../openapi.yaml", import.meta.url);
   let openapiText: Promise<string> | undefined;
+  const readOpenapi = () => readBeside(openapiUrl).then((bytes) => new TextDecoder().decode(bytes));
   const app = createHttpApp({
     registry,
     identity,
@@ -167,13 +187,18 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
       return publicAuthority;
     },
     subscribers: (worldId) => bridge.subscribers(worldId),
-    openapi: () =>
-      openapiText ??= openapiUrl.protocol === "file:"
-        ? Deno.readTextFile(openapiUrl)
-        : fetch(openapiUrl).then((r) => r.text()),
+    openapi: () => openapiText ??= readOpenapi(),
+    revision: () => changeFeed.revision(),
   });
 
+  const watch = new WatchHub({
+    feed: changeFeed,
+    ...options.watch,
+    log: (_level, message, fields) => log(`${message} ${JSON.stringify(fields ?? {})}`),
+  });
+  app.get("/watch", (c) => watch.handle(c.req.raw, remoteAddress(c.env)));
   bridge.mount(app);
+  mountWeb(app);
 
   let server: Deno.HttpServer | undefined;
   let snapshotTimer: ReturnType<typeof setInterval> | undefined;
@@ -208,6 +233,8 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     loaded,
     webhooks,
     snapshots,
+    changeFeed,
+    watch,
     sweep,
     async start() {
       if (server) throw new Error("gateway already started");
@@ -234,6 +261,9 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
       stopped = true;
       clearInterval(snapshotTimer);
       clearTimeout(sweepTimer);
+      // Streams never end by themselves: close them, or shutdown waits forever.
+      watch.close();
+      registryFeed?.close();
       await bridge.close();
       if (server) await server.shutdown();
       await snapshots.flush().catch(() => {});
@@ -243,4 +273,10 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
       }
     },
   };
+}
+
+/** The client's address from the server's connection info, for per-address caps. */
+function remoteAddress(env: unknown): string {
+  const addr = (env as { remoteAddr?: { hostname?: unknown } } | undefined)?.remoteAddr;
+  return typeof addr?.hostname === "string" ? addr.hostname : "unknown";
 }

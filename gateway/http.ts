@@ -46,6 +46,8 @@ export interface HttpContext {
   subscribers(worldId: string): number;
   /** The OpenAPI document, served at `/openapi.yaml`. */
   openapi(): Promise<string>;
+  /** The change feed's newest id, which listings carry as `revision`. */
+  revision(): Promise<string>;
 }
 
 type Ctx = Context;
@@ -80,7 +82,8 @@ export function peerView(record: LeaseRecord): Record<string, unknown> {
   };
 }
 
-function worldSummary(record: LeaseRecord): Record<string, unknown> {
+/** The public view of a world, as `/worlds` lists it and `world.*` events carry it. */
+export function worldSummary(record: LeaseRecord): Record<string, unknown> {
   return {
     worldId: record.worldId,
     agentId: record.agentId,
@@ -259,12 +262,16 @@ export function createHttpApp(ctx: HttpContext): Hono {
     list: (now: number, limit: number, cursor?: string) => Page,
     view: (record: LeaseRecord) => Record<string, unknown>,
   ) =>
-  (c: Ctx) => {
+  async (c: Ctx) => {
     const limit = pageLimit(c);
     if (typeof limit === "string") return fail(c, 400, limit);
+    // The revision is read before the listing: an event between the two is
+    // then both in the listing and after the revision, and replaying it on a
+    // listing is harmless, where missing it would not be.
+    const revision = await ctx.revision();
     try {
       const page = list(clock(), limit, c.req.query("cursor"));
-      return c.json({ [key]: page.records.map(view), nextCursor: page.nextCursor });
+      return c.json({ [key]: page.records.map(view), nextCursor: page.nextCursor, revision });
     } catch (error) {
       if (error instanceof CursorError) return fail(c, 400, "invalid cursor");
       throw error;
