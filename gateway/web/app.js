@@ -201,6 +201,10 @@ async function renderWorld() {
     // shown as offline below
   }
   if (route() !== id) return;
+  if (detail) {
+    $("world-title").textContent = detail.name;
+    document.title = `${detail.name} · AgentWorlds`;
+  }
   $("world-status").textContent = detail ? "" : "This world is offline.";
   $("watch").disabled = !detail && !socket;
   const facts = detail
@@ -255,6 +259,7 @@ function receive(frame) {
   switch (frame.type) {
     case "subscribed":
       announce(`Watching ${frame.worldId}`);
+      renderWorld(); // the watcher count now includes us
       break;
     case "join_result":
       if (!frame.ok) return announce(`Could not join: ${frame.error}`);
