@@ -40,3 +40,22 @@ export { type LoadResult, loadSnapshot, writeSnapshot } from "./snapshot.ts";
 export { SnapshotWriter } from "./persistence.ts";
 export { MAX_HEARTBEAT_BYTES } from "./http.ts";
 export { MAX_CLIENT_FRAME_BYTES } from "./bridge.ts";
+export type {
+  ChangeEvent,
+  ChangeFeed,
+  ChangeRead,
+  ChangeType,
+  ExpiryReason,
+} from "./change_feed.ts";
+export {
+  type IntervalTimers,
+  parseWatchRequest,
+  type WatchFilter,
+  WatchHub,
+  type WatchHubOptions,
+  type WatchLimits,
+  type WatchLog,
+  type WatchRequest,
+  type WatchStats,
+} from "./watch.ts";
+export { DOCS_CSP, PAGE_CSP } from "./web.ts";

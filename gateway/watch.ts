@@ -74,7 +74,7 @@ export interface WatchStats {
 }
 
 /** The events a client asked for. */
-interface Filter {
+export interface WatchFilter {
   /** Only this world's `world.*` events. */
   world?: string;
   /** `agent.*` events as well. */
@@ -83,7 +83,7 @@ interface Filter {
 
 interface Watcher {
   address: string;
-  filter: Filter;
+  filter: WatchFilter;
   controller: ReadableStreamDefaultController<Uint8Array>;
   /** The newest id this client has been brought past (sent, or filtered out). */
   last?: string;
@@ -391,7 +391,7 @@ export class WatchHub {
 
 /** A parsed `/watch` request, or what is wrong with it. */
 export type WatchRequest =
-  | { resume: string | undefined; filter: Filter }
+  | { resume: string | undefined; filter: WatchFilter }
   | { error: string };
 
 /**
@@ -433,7 +433,7 @@ export function parseWatchRequest(
   };
 }
 
-function wanted(event: ChangeEvent, filter: Filter): boolean {
+function wanted(event: ChangeEvent, filter: WatchFilter): boolean {
   if (event.type.startsWith("world.")) {
     return filter.world === undefined || event.worldId === filter.world;
   }

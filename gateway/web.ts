@@ -15,7 +15,7 @@ import { readBeside, type StaticFile, StaticFiles } from "./_static.ts";
  * and connections (`fetch`, `EventSource`, and `WebSocket`, which `'self'`
  * covers); nothing inline, no framing, no `<base>`, no form posts.
  */
-export const PAGE_CSP = [
+export const PAGE_CSP: string = [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'self'",
@@ -30,7 +30,7 @@ export const PAGE_CSP = [
  * The API docs' policy: as strict as the page's, except that Swagger UI's
  * stylesheet draws its icons as `data:` SVG images (`img-src data:`).
  */
-export const DOCS_CSP = [
+export const DOCS_CSP: string = [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'self'",

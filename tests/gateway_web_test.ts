@@ -152,3 +152,35 @@ Deno.test("/watch from a listing's revision streams the announce and expiry that
     await h.close();
   }
 });
+
+Deno.test("a client resuming across a gateway restart gets reset, and the listing has the world", async () => {
+  const dataDir = await Deno.makeTempDir({ prefix: "aw-gw-" });
+  const world = await makeWorld("survivor");
+  try {
+    const before = await startHarness({ dataDir });
+    await before.post("/peer/announce", await world.announce(before.clock.now));
+    const { revision } = await json(await before.request("/worlds"));
+    await before.close(); // writes the snapshot
+
+    const after = await startHarness({ dataDir });
+    try {
+      const stream = await after.request("/watch", {
+        headers: { "last-event-id": revision as string },
+      });
+      const sse = new SseReader(stream.body!);
+      const reset = await sse.nextEvent();
+      const listing = await json(await after.request("/worlds"));
+      assertEquals(reset, {
+        id: listing.revision as string,
+        event: "reset",
+        data: { revision: listing.revision },
+      });
+      assertEquals((listing.worlds as { worldId: string }[]).map((w) => w.worldId), ["survivor"]);
+      await sse.cancel();
+    } finally {
+      await after.close();
+    }
+  } finally {
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
