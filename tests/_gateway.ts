@@ -57,6 +57,19 @@ export async function startHarness(options: GatewayOptions = {}): Promise<Harnes
   };
 }
 
+/** Runs `fn` with a fresh in-process gateway and closes it after, whatever happens. */
+export async function withHarness(
+  fn: (h: Harness) => Promise<void>,
+  options: GatewayOptions = {},
+): Promise<void> {
+  const h = await startHarness(options);
+  try {
+    await fn(h);
+  } finally {
+    await h.close();
+  }
+}
+
 /** A world: its identity and helpers to sign its messages at a given time. */
 export interface TestWorld {
   identity: Identity;

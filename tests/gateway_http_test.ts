@@ -1,19 +1,7 @@
 import { Webhook } from "standardwebhooks";
 import { signHttpRequest } from "../protocol/mod.ts";
-import { type Harness, json, makeWorld, startHarness } from "./_gateway.ts";
+import { json, makeWorld, startHarness, withHarness } from "./_gateway.ts";
 import { assert, assertEquals, assertMatch } from "./assert.ts";
-
-async function withHarness(
-  fn: (h: Harness) => Promise<void>,
-  options: Parameters<typeof startHarness>[0] = {},
-) {
-  const h = await startHarness(options);
-  try {
-    await fn(h);
-  } finally {
-    await h.close();
-  }
-}
 
 async function expectError(response: Response, status: number, pattern: RegExp) {
   const body = await json(response);

@@ -4,15 +4,12 @@
  * the registry through the gateway's app.
  */
 import { DOCS_CSP, PAGE_CSP } from "../gateway/web.ts";
-import { json, makeWorld, startHarness } from "./_gateway.ts";
+import { json, makeWorld, startHarness, withHarness } from "./_gateway.ts";
 import { assert, assertEquals, assertMatch } from "./assert.ts";
 import { SseReader } from "./_sse.ts";
 
-const harness = () => startHarness();
-
-Deno.test("GET / is the page with a strict CSP, nosniff, a referrer policy and revalidation", async () => {
-  const h = await harness();
-  try {
+Deno.test("GET / is the page with a strict CSP, nosniff, a referrer policy and revalidation", () =>
+  withHarness(async (h) => {
     const response = await h.request("/");
     const html = await response.text();
     assertEquals(response.status, 200);
@@ -37,14 +34,10 @@ Deno.test("GET / is the page with a strict CSP, nosniff, a referrer policy and r
     assertMatch(response.headers.get("etag") ?? "", /^"[A-Za-z0-9_-]+"$/);
     assert(!/<script>|<style>| style=| on[a-z]+=/.test(html), "no inline script or style");
     assertMatch(html, /<main id="main"/);
-  } finally {
-    await h.close();
-  }
-});
+  }));
 
-Deno.test("the page's assets are versioned, and a versioned asset is cached for a year", async () => {
-  const h = await harness();
-  try {
+Deno.test("the page's assets are versioned, and a versioned asset is cached for a year", () =>
+  withHarness(async (h) => {
     const html = await (await h.request("/")).text();
     const src = html.match(/src="(\/assets\/app\.js\?v=[A-Za-z0-9_-]+)"/)?.[1];
     assert(src, "app.js is referenced with its version");
@@ -55,14 +48,10 @@ Deno.test("the page's assets are versioned, and a versioned asset is cached for 
     const stale = await h.request("/assets/app.js?v=old");
     assertEquals(stale.headers.get("cache-control"), "no-cache");
     await stale.body?.cancel();
-  } finally {
-    await h.close();
-  }
-});
+  }));
 
-Deno.test("a request with the current ETag gets 304 and no body", async () => {
-  const h = await harness();
-  try {
+Deno.test("a request with the current ETag gets 304 and no body", () =>
+  withHarness(async (h) => {
     const first = await h.request("/assets/app.css");
     await first.body?.cancel();
     const again = await h.request("/assets/app.css", {
@@ -70,14 +59,10 @@ Deno.test("a request with the current ETag gets 304 and no body", async () => {
     });
     assertEquals(again.status, 304);
     assertEquals(await again.text(), "");
-  } finally {
-    await h.close();
-  }
-});
+  }));
 
-Deno.test("a client that accepts gzip gets the page compressed, with its own ETag", async () => {
-  const h = await harness();
-  try {
+Deno.test("a client that accepts gzip gets the page compressed, with its own ETag", () =>
+  withHarness(async (h) => {
     const plain = await h.request("/assets/app.js");
     const plainText = await plain.text();
     const gzipped = await h.request("/assets/app.js", { headers: { "accept-encoding": "gzip" } });
@@ -90,14 +75,10 @@ Deno.test("a client that accepts gzip gets the page compressed, with its own ETa
       new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip")),
     ).text();
     assertEquals(unzipped, plainText);
-  } finally {
-    await h.close();
-  }
-});
+  }));
 
-Deno.test("GET /docs serves Swagger UI from its npm package behind the docs CSP", async () => {
-  const h = await harness();
-  try {
+Deno.test("GET /docs serves Swagger UI from its npm package behind the docs CSP", () =>
+  withHarness(async (h) => {
     const page = await h.request("/docs");
     assertEquals(page.headers.get("content-security-policy"), DOCS_CSP);
     assert(!DOCS_CSP.includes("unsafe"), "nothing unsafe");
@@ -109,14 +90,10 @@ Deno.test("GET /docs serves Swagger UI from its npm package behind the docs CSP"
     const css = await h.request("/docs/assets/swagger-ui.css");
     assertEquals(css.headers.get("content-type"), "text/css; charset=utf-8");
     assertMatch(await css.text(), /\.swagger-ui/);
-  } finally {
-    await h.close();
-  }
-});
+  }));
 
-Deno.test("/worlds and /agents carry the revision of the change feed", async () => {
-  const h = await harness();
-  try {
+Deno.test("/worlds and /agents carry the revision of the change feed", () =>
+  withHarness(async (h) => {
     const empty = await json(await h.request("/worlds"));
     assertEquals(empty.revision, await h.gateway.changeFeed.revision());
     const world = await makeWorld("rev");
@@ -125,14 +102,10 @@ Deno.test("/worlds and /agents carry the revision of the change feed", async () 
     const agents = await json(await h.request("/agents"));
     assert(listed.revision !== empty.revision, "an announce moves the revision");
     assertEquals(agents.revision, listed.revision);
-  } finally {
-    await h.close();
-  }
-});
+  }));
 
-Deno.test("/watch from a listing's revision streams the announce and expiry that follow", async () => {
-  const h = await harness();
-  try {
+Deno.test("/watch from a listing's revision streams the announce and expiry that follow", () =>
+  withHarness(async (h) => {
     const { revision } = await json(await h.request("/worlds"));
     const stream = await h.request(`/watch?since=${revision}`);
     const sse = new SseReader(stream.body!);
@@ -148,10 +121,7 @@ Deno.test("/watch from a listing's revision streams the announce and expiry that
     assertEquals((expired.data as { reason: string }).reason, "ttl");
     assertEquals(h.gateway.watch.stats().clients, 1);
     await sse.cancel();
-  } finally {
-    await h.close();
-  }
-});
+  }));
 
 Deno.test("a client resuming across a gateway restart gets reset, and the listing has the world", async () => {
   const dataDir = await Deno.makeTempDir({ prefix: "aw-gw-" });
