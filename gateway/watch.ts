@@ -185,7 +185,8 @@ export class WatchHub {
     }
     const headers = {
       "content-type": "text/event-stream; charset=utf-8",
-      "cache-control": "no-store",
+      // no-transform: neither a proxy nor the server may compress (and so hold back) events.
+      "cache-control": "no-store, no-transform",
       // Proxies such as nginx would otherwise hold events back to fill a buffer.
       "x-accel-buffering": "no",
     };

@@ -1094,8 +1094,8 @@ export interface operations {
             /** @description The event stream. */
             200: {
                 headers: {
-                    /** @description Never cached. */
-                    "Cache-Control"?: "no-store";
+                    /** @description Never cached, never transformed (compressed) on the way. */
+                    "Cache-Control"?: "no-store, no-transform";
                     "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
