@@ -18,6 +18,9 @@ import type { LoadResult } from "./snapshot.ts";
 import { type LeaseStore, STORE_DEFAULTS, type WorldIdPolicy } from "./store.ts";
 import { systemTimers, type TimerHandle, type Timers } from "./_timers.ts";
 import { WebhookDispatcher } from "./webhooks.ts";
+import { readBeside } from "./_static.ts";
+import { mountWeb } from "./web.ts";
+import { WatchHub, type WatchLimits } from "./watch.ts";
 
 /** The per-client quotas' defaults: generous enough that a host running hundreds of worlds is never limited. */
 export const QUOTA_DEFAULTS: Readonly<{ newLeases: Rate; badSignatures: Rate; upgrades: Rate }> =
@@ -77,6 +80,8 @@ export interface GatewayOptions {
   fetch?: typeof fetch;
   /** Where the gateway logs. Default: silent. */
   logger?: Logger;
+  /** Limits of `/watch` (clients, queued bytes, keep-alive). Default: see {@linkcode WatchLimits}. */
+  watch?: WatchLimits;
 }
 
 /** The gateway's HTTP app, as far as callers need it (it is a Hono app). */
@@ -105,6 +110,8 @@ export interface Gateway {
   readonly loaded: LoadResult | undefined;
   /** The webhook dispatcher, when `webhookUrl` is set. */
   readonly webhooks: WebhookDispatcher | undefined;
+  /** The `/watch` hub, for its stats. */
+  readonly watch: WatchHub;
   /** Listens on `port`/`hostname` and starts the sweep loop and webhook delivery. */
   start(): Promise<{ port: number; hostname: string; url: string }>;
   /** Reclaims expired leases now (the loop does this on its own). */
@@ -213,6 +220,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   };
   const openapiUrl = new URL("../openapi.yaml", import.meta.url);
   let openapiText: Promise<string> | undefined;
+  const readOpenapi = () => readBeside(openapiUrl).then((bytes) => new TextDecoder().decode(bytes));
   let stopping = false;
   const app = createHttpApp({
     store,
@@ -223,10 +231,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
       return publicAuthority;
     },
     subscribers: (worldId) => bridge.subscribers(worldId),
-    openapi: () =>
-      openapiText ??= openapiUrl.protocol === "file:"
-        ? Deno.readTextFile(openapiUrl)
-        : fetch(openapiUrl).then((r) => r.text()),
+    openapi: () => openapiText ??= readOpenapi(),
     keys,
     quotas,
     trustProxy: options.trustProxy ?? false,
@@ -235,7 +240,14 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     adminToken: options.adminToken,
   });
 
+  const watch = new WatchHub({
+    feed: store.feed,
+    ...options.watch,
+    log: (level, message, fields) => logger[level](message, fields),
+  });
+  app.get("/watch", (c) => watch.handle(c.req.raw, remoteAddress(c.env)));
   bridge.mount(app);
+  mountWeb(app);
 
   let server: Deno.HttpServer | undefined;
   let sweepTimer: TimerHandle | undefined;
@@ -271,6 +283,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     identity,
     loaded,
     webhooks,
+    watch,
     async sweep() {
       await sweepOnce();
     },
@@ -299,10 +312,17 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
       timers.clearTimeout(sweepTimer);
       await sweeping;
       unfeed();
+      // Streams never end by themselves: close them, or shutdown waits forever.
+      watch.close();
       await bridge.close();
       if (server) await server.shutdown();
       if (webhooks) await webhooks.stop(5000);
       await store.close();
     },
   };
+}
+
+function remoteAddress(env: unknown): string {
+  const addr = (env as { remoteAddr?: { hostname?: unknown } } | undefined)?.remoteAddr;
+  return typeof addr?.hostname === "string" ? addr.hostname : "unknown";
 }

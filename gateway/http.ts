@@ -29,6 +29,7 @@ import type { KeyCache } from "./_keys.ts";
 import type { TokenBuckets } from "./_quota.ts";
 import { type Logger, RateLimitedLog } from "./log.ts";
 import { mountAdmin } from "./admin.ts";
+import { agentView, peerView, reachability, worldView } from "./_views.ts";
 import {
   CursorError,
   type LeaseRecord,
@@ -102,58 +103,6 @@ function fail(c: Ctx, status: ContentfulStatusCode, error: string): Response {
 function tooMany(c: Ctx, seconds: number, error: string): Response {
   c.header("retry-after", String(seconds));
   return fail(c, 429, error);
-}
-
-/** Whether the gateway's calls to a record's endpoint are believed to work. */
-export function isReachable(record: LeaseRecord): boolean {
-  return record.endpoints.length > 0 && record.unreachableSince === undefined;
-}
-
-function reachability(record: LeaseRecord): Record<string, unknown> {
-  return {
-    reachable: isReachable(record),
-    ...(record.lastReachableAt === undefined ? {} : { lastReachableAt: record.lastReachableAt }),
-  };
-}
-
-/** The public view of an agent, as `/agents` lists it. */
-export function agentView(record: LeaseRecord): Record<string, unknown> {
-  return {
-    agentId: record.agentId,
-    publicKey: record.publicKey,
-    alias: record.alias,
-    ...(record.version === undefined ? {} : { version: record.version }),
-    protocolVersion: record.protocolVersion,
-    endpoints: record.endpoints,
-    capabilities: record.capabilities,
-    ...(record.worldId === undefined ? {} : { worldId: record.worldId }),
-    lastSeen: record.lastSeen,
-  };
-}
-
-/** The view of a peer in announce answers and `/peer/peers`. */
-export function peerView(record: LeaseRecord): Record<string, unknown> {
-  return {
-    agentId: record.agentId,
-    publicKey: record.publicKey,
-    alias: record.alias,
-    endpoints: record.endpoints,
-    capabilities: record.capabilities,
-    lastSeen: record.lastSeen,
-  };
-}
-
-/** A world as `/worlds` lists it: what readers of every protocol generation use. */
-export function worldView(record: LeaseRecord): Record<string, unknown> {
-  return {
-    worldId: record.worldId,
-    agentId: record.agentId,
-    name: record.alias,
-    slug: record.worldId,
-    endpoints: record.endpoints,
-    ...reachability(record),
-    lastSeen: record.lastSeen,
-  };
 }
 
 /** Parses `?limit=`: an integer from 1 to 1000, default 100. */
