@@ -14,12 +14,13 @@
  * Limits of an announce. Past them the gateway answers 400 naming the field
  * (413 for the body).
  *
- * Worst case: a body that meets every field limit is at most about 5.8 KB of
- * JSON (alias 128 UTF-16 units ≤ 384 bytes, 16 ASCII capabilities of 128,
- * 8 endpoints of a 253-character address), so `maxBodyBytes` leaves about
- * 2 KB for fields a newer SDK may add. The normalized record a gateway
- * stores ({@linkcode toAnnounceRecord}) drops unknown fields, so its JSON is
- * at most `maxRecordBytes` whatever was sent.
+ * Worst case: a body with every list full and every string at its longest
+ * (an alias of 128 three-byte characters, 16 capabilities of 128, 8
+ * endpoints with a 253-character address) is 5,643 bytes of JSON, so
+ * `maxBodyBytes` leaves 2.5 KB for fields a newer SDK may add. The
+ * normalized record a gateway stores (`toAnnounceRecord`) drops unknown
+ * fields, so its JSON is at most 5,570 bytes, under `maxRecordBytes`,
+ * whatever was sent.
  *
  * @example
  * ```ts
