@@ -50,6 +50,9 @@ export function checkText(
   return undefined;
 }
 
+/** The characters of a capability: printable ASCII without spaces. */
+export const CAPABILITY_CHARS: RegExp = /^[\x21-\x7e]+$/;
+
 /** A string of 1–`maxLength` characters that all match `allowed` (a one-character class). */
 export function checkToken(
   value: unknown,

@@ -13,6 +13,7 @@
  * @module
  */
 import {
+  CAPABILITY_CHARS,
   checkList,
   checkPublicKey,
   checkString,
@@ -102,7 +103,6 @@ export async function createAnnounce(
   return { ...unsigned, signature };
 }
 
-const CAPABILITY = /^[\x21-\x7e]+$/;
 const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
 
 /**
@@ -149,7 +149,7 @@ export function parseAnnounce(value: unknown): Parsed<AnnounceBody> {
           item,
           `capabilities[${i}]`,
           ANNOUNCE_LIMITS.capabilityMaxLength,
-          CAPABILITY,
+          CAPABILITY_CHARS,
           "printable ASCII without spaces",
         ),
     ) ??
