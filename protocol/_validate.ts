@@ -50,8 +50,17 @@ export function checkText(
   return undefined;
 }
 
-/** The characters of a capability: printable ASCII without spaces. */
-export const CAPABILITY_CHARS: RegExp = /^[\x21-\x7e]+$/;
+// ASCII fields exclude the two characters JSON escapes (`"` and `\`), so
+// their JSON is one byte per character and a record's worst case is known.
+
+/** The characters of a capability: printable ASCII without spaces, quotes or backslashes. */
+export const CAPABILITY_CHARS: RegExp = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
+
+/** What a capability may hold, in words, for error messages. */
+export const CAPABILITY_CHARS_TEXT = "printable ASCII without spaces, quotes or backslashes";
+
+/** The characters of a software version: printable ASCII without quotes or backslashes. */
+export const VERSION_CHARS: RegExp = /^[\x20\x21\x23-\x5b\x5d-\x7e]+$/;
 
 /** A string of 1–`maxLength` characters that all match `allowed` (a one-character class). */
 export function checkToken(

@@ -14,6 +14,7 @@
  */
 import {
   CAPABILITY_CHARS,
+  CAPABILITY_CHARS_TEXT,
   checkList,
   checkPublicKey,
   checkString,
@@ -22,6 +23,7 @@ import {
   checkToken,
   isRecord,
   type Parsed,
+  VERSION_CHARS,
 } from "./_validate.ts";
 import { checkEndpoints, type Endpoint, normalizeEndpoint } from "./endpoint.ts";
 import { type Identity, isAgentIdOf } from "./identity.ts";
@@ -37,13 +39,13 @@ export type { Parsed } from "./_validate.ts";
 export interface AnnounceFields {
   /** Display name: 1–128 characters, no control or bidi-override characters. */
   alias: string;
-  /** The world software's version: printable ASCII, at most 64 characters. */
+  /** The world software's version: at most 64 printable ASCII characters, no quotes or backslashes. */
   version?: string;
   /** The world's id (protocol 1.4+ send it; it must match any `world:` capability). */
   slug?: string;
   /** Where the world is reached; at most 8. */
   endpoints: Endpoint[];
-  /** Capabilities such as `world:<worldId>`; at most 16 of ≤ 128 printable ASCII characters. */
+  /** Capabilities such as `world:<worldId>`; at most 16 of ≤ 128 printable ASCII characters, no spaces, quotes or backslashes. */
   capabilities: string[];
 }
 
@@ -103,8 +105,6 @@ export async function createAnnounce(
   return { ...unsigned, signature };
 }
 
-const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
-
 /**
  * Checks the shape of an announce body against {@linkcode ANNOUNCE_LIMITS}:
  * types, required fields, lengths, endpoint addresses, at most one
@@ -133,8 +133,8 @@ export function parseAnnounce(value: unknown): Parsed<AnnounceBody> {
       value.version,
       "version",
       ANNOUNCE_LIMITS.versionMaxLength,
-      PRINTABLE_ASCII,
-      "printable ASCII",
+      VERSION_CHARS,
+      "printable ASCII without quotes or backslashes",
       { required: false },
     ) ??
     checkTimestamp(value.timestamp, "timestamp") ??
@@ -150,7 +150,7 @@ export function parseAnnounce(value: unknown): Parsed<AnnounceBody> {
           `capabilities[${i}]`,
           ANNOUNCE_LIMITS.capabilityMaxLength,
           CAPABILITY_CHARS,
-          "printable ASCII without spaces",
+          CAPABILITY_CHARS_TEXT,
         ),
     ) ??
     checkDeclaredWorld(value.slug, value.capabilities as string[]);

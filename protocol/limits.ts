@@ -47,7 +47,7 @@ export const ANNOUNCE_LIMITS: {
   maxBodyBytes: 8 * 1024,
   /** Longest `alias`, in UTF-16 code units; any text but control and bidi-override characters. */
   aliasMaxLength: 128,
-  /** Longest `version` (the sender's software version), printable ASCII. */
+  /** Longest `version` (the sender's software version): printable ASCII without `"` or `\`. */
   versionMaxLength: 64,
   /** Longest `slug` (it matches `WORLD_ID_PATTERN`). */
   slugMaxLength: 64,
@@ -55,7 +55,7 @@ export const ANNOUNCE_LIMITS: {
   maxEndpoints: 8,
   /** Most entries in `capabilities`. */
   maxCapabilities: 16,
-  /** Longest capability: printable ASCII without spaces. */
+  /** Longest capability: printable ASCII without spaces, `"` or `\`. */
   capabilityMaxLength: 128,
   /** Longest endpoint `address`: a DNS host name (at most 253) or an IP literal. */
   addressMaxLength: 253,

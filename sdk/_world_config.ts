@@ -14,7 +14,12 @@ import {
   requireVersion,
   WORLD_CAPABILITY_PREFIX,
 } from "../protocol/mod.ts";
-import { CAPABILITY_CHARS, checkText, checkToken } from "../protocol/_validate.ts";
+import {
+  CAPABILITY_CHARS,
+  CAPABILITY_CHARS_TEXT,
+  checkText,
+  checkToken,
+} from "../protocol/_validate.ts";
 import { logError } from "./_http.ts";
 import { integerIn, positiveMs } from "./_validate.ts";
 import {
@@ -80,7 +85,7 @@ export function resolveWorldConfig(config: WorldServerConfig): ResolvedWorldConf
       "worldTheme",
       ANNOUNCE_LIMITS.capabilityMaxLength - THEME_CAPABILITY_PREFIX.length,
       CAPABILITY_CHARS,
-      "printable ASCII without spaces",
+      CAPABILITY_CHARS_TEXT,
     ));
   }
   const hostname = config.hostname ?? "0.0.0.0";

@@ -77,17 +77,23 @@ function worstCase(): Record<string, unknown> {
 }
 
 Deno.test("an announce at every limit is accepted, fits the body limit and its record fits maxRecordBytes", () => {
-  const value = worstCase();
-  const parsed = parseAnnounce(value);
-  assert(parsed.ok, parsed.ok ? "" : parsed.error);
-  const bodyBytes = new TextEncoder().encode(JSON.stringify(value)).length;
-  assert(bodyBytes <= ANNOUNCE_LIMITS.maxBodyBytes, `worst-case body is ${bodyBytes} bytes`);
-  const record = toAnnounceRecord(parsed.value, "1.6");
-  const recordBytes = new TextEncoder().encode(JSON.stringify(record)).length;
-  assert(
-    recordBytes <= ANNOUNCE_LIMITS.maxRecordBytes,
-    `worst-case record is ${recordBytes} bytes`,
-  );
+  // The alias is the only field that may hold any text: try the characters
+  // that cost most in JSON (3-byte UTF-8, a surrogate pair, JSON-escaped).
+  const n = ANNOUNCE_LIMITS.aliasMaxLength;
+  for (
+    const alias of ["\u20ac".repeat(n), "\u{1f306}".repeat(n / 2), '"'.repeat(n), "\\".repeat(n)]
+  ) {
+    const value = { ...worstCase(), alias };
+    const parsed = parseAnnounce(value);
+    assert(parsed.ok, parsed.ok ? "" : parsed.error);
+    const bodyBytes = new TextEncoder().encode(JSON.stringify(value)).length;
+    assert(bodyBytes <= 5_643, `worst-case body is ${bodyBytes} bytes`);
+    assert(bodyBytes <= ANNOUNCE_LIMITS.maxBodyBytes);
+    const record = toAnnounceRecord(parsed.value, "1.6");
+    const recordBytes = new TextEncoder().encode(JSON.stringify(record)).length;
+    assert(recordBytes <= 5_570, `worst-case record is ${recordBytes} bytes`);
+    assert(recordBytes <= ANNOUNCE_LIMITS.maxRecordBytes);
+  }
 });
 
 Deno.test("one past each limit is refused, naming the field", () => {
@@ -138,16 +144,31 @@ Deno.test("names with control, bidi-override or unpaired surrogate characters ar
   assertEquals(parseAnnounce({ ...worstCase(), alias: "Città 城市 🌆" }).ok, true);
 });
 
-Deno.test("capabilities and version are printable ASCII; capabilities have no spaces", () => {
+Deno.test("capabilities and version are printable ASCII without the characters JSON escapes; capabilities have no spaces", () => {
+  assertMatch(
+    refused({ ...worstCase(), capabilities: ['theme:"x"'] }),
+    /capabilities\[0\] must be printable ASCII/,
+  );
+  assertMatch(
+    refused({ ...worstCase(), capabilities: ["theme:a\\b"] }),
+    /capabilities\[0\] must be printable ASCII/,
+  );
+  assertMatch(
+    refused({ ...worstCase(), version: '1.0"' }),
+    /^version must be printable ASCII without quotes or backslashes$/,
+  );
   assertMatch(
     refused({ ...worstCase(), capabilities: ["theme:a b"] }),
-    /capabilities\[0\] must be printable ASCII without spaces/,
+    /capabilities\[0\] must be printable ASCII without spaces, quotes or backslashes/,
   );
   assertMatch(
     refused({ ...worstCase(), capabilities: ["thème:x"] }),
     /capabilities\[0\] must be printable ASCII/,
   );
-  assertMatch(refused({ ...worstCase(), version: "1.0\r\n" }), /^version must be printable ASCII$/);
+  assertMatch(
+    refused({ ...worstCase(), version: "1.0\r\n" }),
+    /^version must be printable ASCII without quotes or backslashes$/,
+  );
   assertEquals(parseAnnounce({ ...worstCase(), version: "1.0.0 (beta)" }).ok, true);
 });
 
