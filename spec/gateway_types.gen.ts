@@ -437,7 +437,7 @@ export interface components {
          *     }
          */
         Endpoint: {
-            /** @description Host name or IP address. */
+            /** @description A DNS host name or an IP address (no scheme, port, path or userinfo). */
             address: string;
             port: number;
             /** @description The transport, e.g. `tcp`. */
@@ -1217,7 +1217,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        /** @description At most 64 KiB. */
+        /** @description At most 8 KiB. */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["Announce"];
@@ -1269,7 +1269,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The body is larger than 64 KiB. */
+            /** @description The body is larger than 8 KiB. */
             413: {
                 headers: {
                     [name: string]: unknown;
