@@ -8,7 +8,7 @@
  */
 import { type Identity, loadOrCreateIdentity } from "../protocol/mod.ts";
 import { Bridge } from "./bridge.ts";
-import { createHttpApp, type Quotas } from "./http.ts";
+import { createHttpApp, type Quotas, signatureGuard } from "./http.ts";
 import { KeyCache } from "./_keys.ts";
 import { type Logger, silentLogger } from "./log.ts";
 import { MemoryStore } from "./memory_store.ts";
@@ -213,6 +213,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     logger,
   });
   const quotaRates = { ...QUOTA_DEFAULTS, ...options.quotas };
+  const trustProxy = options.trustProxy ?? false;
   const quotas: Quotas = {
     newLeases: new TokenBuckets(quotaRates.newLeases, clock),
     badSignatures: new TokenBuckets(quotaRates.badSignatures, clock),
@@ -234,10 +235,11 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     openapi: () => openapiText ??= readOpenapi(),
     keys,
     quotas,
-    trustProxy: options.trustProxy ?? false,
+    trustProxy,
     logger,
     stopping: () => stopping,
     adminToken: options.adminToken,
+    publicUrl: () => publicUrl,
   });
 
   const watch = new WatchHub({
@@ -246,7 +248,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     log: (level, message, fields) => logger[level](message, fields),
   });
   app.get("/watch", (c) => watch.handle(c.req.raw, remoteAddress(c.env)));
-  bridge.mount(app);
+  bridge.mount(app, signatureGuard({ quotas, trustProxy }));
   mountWeb(app);
 
   let server: Deno.HttpServer | undefined;
