@@ -117,10 +117,12 @@ export function mountLeaseRoutes(
     if (held) return held;
     let agentKey = await keys.get(heartbeat.agentId);
     if (!agentKey) return fail(c, 404, "unknown or expired agent: announce again");
+    const timer = ctx.metrics?.verifySeconds.startTimer();
     let verified = await verifyHeartbeat(heartbeat, agentKey.key, {
       version: agentKey.protocolVersion,
       idField,
     });
+    timer?.();
     if (!verified) {
       // The lease may have been re-announced in another version (on another replica).
       const fresh = await keys.refresh(heartbeat.agentId);

@@ -149,6 +149,11 @@ export class Bridge {
     };
   }
 
+  /** Browsers watching any world through this gateway. */
+  get watchers(): number {
+    return this.#connections.size;
+  }
+
   /** Browsers currently watching a world. */
   subscribers(worldId: string): number {
     return this.#watches.get(worldId)?.sockets.size ?? 0;

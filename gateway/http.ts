@@ -24,6 +24,8 @@ import { clientAddress, quotaKey } from "./_client.ts";
 import type { KeyCache } from "./_keys.ts";
 import type { TokenBuckets } from "./_quota.ts";
 import { type Logger, RateLimitedLog } from "./log.ts";
+import type { GatewayMetrics } from "./metrics.ts";
+import { routePath } from "hono/route";
 import { mountAdmin } from "./admin.ts";
 import { mountLeaseRoutes } from "./_lease_routes.ts";
 import { agentView, peerView, reachability, worldView } from "./_views.ts";
@@ -82,7 +84,19 @@ export interface HttpContext {
   stopping(): boolean;
   /** The admin API's bearer token; the admin API answers 403 without one. */
   adminToken?: string;
+  /** Where requests are counted and timed; `GET /metrics` renders it. Default: none. */
+  metrics?: GatewayMetrics;
 }
+
+/** The route templates whose answers are counted as announces, heartbeats or deregistrations. */
+const ROUTE_FAMILIES: Record<string, "announces" | "heartbeats" | "deregistrations"> = {
+  "POST /peer/announce": "announces",
+  "POST /agents": "announces",
+  "POST /peer/heartbeat": "heartbeats",
+  "POST /worlds/:id/heartbeat": "heartbeats",
+  "POST /agents/:id/heartbeat": "heartbeats",
+  "POST /peer/deregister": "deregistrations",
+};
 
 /** The Hono environment the server passes: the socket's peer. */
 export interface ConnInfo {
@@ -171,6 +185,24 @@ export function createHttpApp(ctx: HttpContext): Hono<{ Bindings: ConnInfo | und
     return fail(c, 500, "internal error");
   });
   app.notFound((c) => fail(c, 404, `no route for ${c.req.method} ${c.req.path}`));
+
+  const { metrics } = ctx;
+  if (metrics) {
+    app.use("*", async (c, next) => {
+      const end = metrics.requestSeconds.startTimer();
+      await next();
+      const matched = routePath(c);
+      const route = matched === "*" || matched === "/*" ? "unmatched" : matched;
+      const status = String(c.res.status);
+      end({ method: c.req.method, route, status });
+      const family = ROUTE_FAMILIES[`${c.req.method} ${route}`];
+      if (family) metrics[family].inc({ status });
+    });
+    app.get(
+      "/metrics",
+      async (c) => c.body(await metrics.render(), 200, { "content-type": metrics.contentType }),
+    );
+  }
 
   // Reads are open to any origin; writes are signed and need no CORS.
   app.use("*", async (c, next) => {
