@@ -1,12 +1,13 @@
 /**
  * `@agentworlds/sdk`: host an AgentWorld world and keep it registered with
- * AgentWorlds gateways, plus the AgentWorld 1.2 protocol it speaks.
+ * AgentWorlds gateways (and AgentWorld reference gateways), plus the
+ * AgentWorld protocol it speaks, versions 1.2 to 1.6.
  *
  * @example
  * ```ts
- * import { generateIdentity, PROTOCOL_VERSION } from "@agentworlds/sdk";
+ * import { generateIdentity, PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS } from "@agentworlds/sdk";
  * const identity = await generateIdentity();
- * console.log(PROTOCOL_VERSION, identity.agentId);
+ * console.log(PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS, identity.agentId);
  * ```
  *
  * @module

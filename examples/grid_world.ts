@@ -26,16 +26,20 @@
  * | `HEARTBEAT_INTERVAL_MS` | 30000                    |
  * | `BROADCAST_INTERVAL_MS` | 5000                     |
  * | `IDLE_TIMEOUT_MS`       | 300000                   |
+ * | `PROTOCOL_VERSION`      | `1.2` with `aw:hb:` heartbeats; `1.2`–`1.6` speak that AgentWorld version, as reference SDKs do |
  *
  * @example
  * ```sh
  * GATEWAY_URL=http://127.0.0.1:8100 PORT=8099 deno task world
+ * PROTOCOL_VERSION=1.6 deno task world   # registers with AgentWorld 1.6 gateways too
  * ```
  *
  * @module
  */
 import {
   createWorldServer,
+  DEFAULTS,
+  requireVersion,
   type WorldHooks,
   type WorldServer,
   type WorldServerConfig,
@@ -58,13 +62,14 @@ export const WORLD_ENV_VARS = [
   "HEARTBEAT_INTERVAL_MS",
   "BROADCAST_INTERVAL_MS",
   "IDLE_TIMEOUT_MS",
+  "PROTOCOL_VERSION",
 ] as const;
 
 /** One of {@linkcode WORLD_ENV_VARS}. */
 export type WorldEnvVar = typeof WORLD_ENV_VARS[number];
 
 /** The gateway a world registers with when `GATEWAY_URL` is unset. */
-export const DEFAULT_GATEWAY_URL = "http://127.0.0.1:8100";
+export const DEFAULT_GATEWAY_URL = `http://127.0.0.1:${DEFAULTS.gatewayPort}`;
 
 /**
  * The world's configuration from its environment.
@@ -77,7 +82,8 @@ export const DEFAULT_GATEWAY_URL = "http://127.0.0.1:8100";
  * ```
  *
  * @param env The variables, e.g. `Deno.env.toObject()`; unset ones are absent.
- * @throws {TypeError} When a number variable is not a non-negative integer.
+ * @throws {TypeError} When a number variable is not a non-negative integer, or
+ *   `PROTOCOL_VERSION` is not a version spoken here.
  */
 export function worldConfigFromEnv(
   env: Partial<Record<WorldEnvVar, string>>,
@@ -105,6 +111,9 @@ export function worldConfigFromEnv(
     heartbeatIntervalMs: integer("HEARTBEAT_INTERVAL_MS"),
     broadcastIntervalMs: integer("BROADCAST_INTERVAL_MS"),
     idleTimeoutMs: integer("IDLE_TIMEOUT_MS"),
+    protocolVersion: text("PROTOCOL_VERSION") === undefined
+      ? undefined
+      : requireVersion(text("PROTOCOL_VERSION")),
   };
 }
 

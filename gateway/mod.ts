@@ -30,6 +30,8 @@ export {
   type AnnounceRefusal,
   type ChangeEvent,
   type ChangeFeed,
+  type ChangeRead,
+  type ChangeType,
   CursorError,
   type ExpiryReason,
   type LeaseRecord,
@@ -83,3 +85,15 @@ export {
 export type { Timers } from "./_timers.ts";
 export { MAX_HEARTBEAT_BYTES } from "./http.ts";
 export { MAX_CLIENT_FRAME_BYTES } from "./bridge.ts";
+export {
+  type IntervalTimers,
+  parseWatchRequest,
+  type WatchFilter,
+  WatchHub,
+  type WatchHubOptions,
+  type WatchLimits,
+  type WatchLog,
+  type WatchRequest,
+  type WatchStats,
+} from "./watch.ts";
+export { DOCS_CSP, PAGE_CSP } from "./web.ts";

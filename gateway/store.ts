@@ -210,19 +210,22 @@ export class StoreUnavailableError extends Error {
   }
 }
 
+/** The kinds of change the feed carries. */
+export type ChangeType =
+  | "world.announced"
+  | "world.updated"
+  | "world.expired"
+  | "world.owner_changed"
+  | "agent.announced"
+  | "agent.updated"
+  | "agent.expired";
+
 /** One change to the directory, as the change stream and webhooks see it. */
 export interface ChangeEvent {
   /** Opaque, totally ordered within one directory (compare with {@linkcode ChangeFeed.compare}). */
   id: string;
   /** What happened. */
-  type:
-    | "world.announced"
-    | "world.updated"
-    | "world.expired"
-    | "world.owner_changed"
-    | "agent.announced"
-    | "agent.updated"
-    | "agent.expired";
+  type: ChangeType;
   /** When it happened, ms since the epoch, by the store's clock (for `*.expired`: when the lease ended). */
   at: number;
   /** The agent concerned (for `world.owner_changed`: the new owner, or the previous one when released). */
@@ -241,6 +244,16 @@ export interface ChangeEvent {
   cause?: "rotation" | "admin_transfer" | "admin_release" | "retention";
 }
 
+/** What {@linkcode ChangeFeed.read} returns. */
+export interface ChangeRead {
+  /** Events strictly after the id asked for, oldest first. */
+  events: ChangeEvent[];
+  /** The id asked for is not held (too old, or another directory's): list again. */
+  reset: boolean;
+  /** The newest id of the feed when it was read. */
+  revision: string;
+}
+
 /** The ordered change log. */
 export interface ChangeFeed {
   /**
@@ -249,10 +262,7 @@ export interface ChangeFeed {
    * retention, or from another directory): the reader must list again.
    * Without `after`, no events and the current revision.
    */
-  read(
-    after: string | undefined,
-    limit: number,
-  ): Promise<{ events: ChangeEvent[]; reset: boolean; revision: string }>;
+  read(after: string | undefined, limit: number): Promise<ChangeRead>;
   /** Calls `listener` once with each new event, in order; returns the unsubscribe function. */
   subscribe(listener: (event: ChangeEvent) => void): () => void;
   /** The id of the newest event (`""` when there is none yet). */

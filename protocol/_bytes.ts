@@ -64,3 +64,18 @@ export async function sha256(bytes: Uint8Array): Promise<Uint8Array> {
     await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>),
   );
 }
+
+/** Encodes bytes as unpadded base64url (RFC 4648 §5), as JWS does. */
+export function toBase64Url(bytes: Uint8Array): string {
+  return toBase64(bytes).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
+
+/** Decodes unpadded base64url; `undefined` for anything else. */
+export function fromBase64Url(text: unknown): Uint8Array | undefined {
+  if (typeof text !== "string" || !BASE64URL.test(text) || text.length % 4 === 1) return undefined;
+  const padded = text.replace(/-/g, "+").replace(/_/g, "/") +
+    "==".slice(0, (4 - text.length % 4) % 4);
+  return fromBase64(padded);
+}

@@ -6,6 +6,7 @@
  * @module
  */
 import * as noble from "@noble/ed25519";
+import { fromBase64Url } from "./_bytes.ts";
 
 /** A public key ready to verify with; import once, verify many times. */
 export interface VerifyKey {
@@ -79,7 +80,7 @@ export async function signingKeyFromSeed(seed: Uint8Array): Promise<SigningKey> 
       "sign",
     ]);
     const jwk = await crypto.subtle.exportKey("jwk", extractable);
-    const publicKey = base64UrlDecode(jwk.x!);
+    const publicKey = fromBase64Url(jwk.x)!;
     const privateKey = await crypto.subtle.importKey("pkcs8", pkcs8, "Ed25519", false, [
       "sign",
     ]);
@@ -92,13 +93,6 @@ export async function signingKeyFromSeed(seed: Uint8Array): Promise<SigningKey> 
   }
   const publicKey = await noble.getPublicKeyAsync(secret);
   return { publicKey, sign: (message) => noble.signAsync(message, secret) };
-}
-
-function base64UrlDecode(text: string): Uint8Array {
-  const padded = text.replace(/-/g, "+").replace(/_/g, "/") +
-    "===".slice((text.length + 3) % 4);
-  const binary = atob(padded);
-  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
 }
 
 /** Imports a raw 32-byte public key; rejects anything else. */

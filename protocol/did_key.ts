@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { fromBase64 } from "./_bytes.ts";
+import { fromBase64, toBase64 } from "./_bytes.ts";
 
 const ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 const ED25519_PUB_MULTICODEC = [0xed, 0x01];
@@ -27,6 +27,25 @@ function base58btc(bytes: Uint8Array): string {
   for (let i = 0; i < bytes.length && bytes[i] === 0; i++) out += "1";
   for (let i = digits.length - 1; i >= 0; i--) out += ALPHABET[digits[i]];
   return out;
+}
+
+function fromBase58btc(text: string): Uint8Array | undefined {
+  const bytes: number[] = [];
+  for (const char of text) {
+    let carry = ALPHABET.indexOf(char);
+    if (carry < 0) return undefined;
+    for (let i = 0; i < bytes.length; i++) {
+      carry += bytes[i] * 58;
+      bytes[i] = carry & 0xff;
+      carry >>= 8;
+    }
+    while (carry > 0) {
+      bytes.push(carry & 0xff);
+      carry >>= 8;
+    }
+  }
+  for (let i = 0; i < text.length && text[i] === "1"; i++) bytes.push(0);
+  return Uint8Array.from(bytes.reverse());
 }
 
 function rawKey(publicKeyB64: string): Uint8Array {
@@ -74,4 +93,32 @@ export function toPublicKeyMultibase(publicKeyB64: string): string {
  */
 export function deriveDidKey(publicKeyB64: string): string {
   return "did:key:" + toPublicKeyMultibase(publicKeyB64);
+}
+
+/**
+ * The base64 Ed25519 public key of a `publicKeyMultibase` (`z` + base58btc
+ * of the `0xed01` multicodec prefix and the 32-byte key), or `undefined`
+ * when it is not one. The inverse of {@linkcode toPublicKeyMultibase}.
+ *
+ * @example
+ * ```ts
+ * import { publicKeyFromMultibase } from "@agentworlds/sdk/protocol";
+ * publicKeyFromMultibase("z6MktwupdmLXVVqTzCw4i46r4uGyosGXRnR3XjN4Zq7oMMsw");
+ * // "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="
+ * publicKeyFromMultibase("z1111"); // undefined
+ * ```
+ */
+export function publicKeyFromMultibase(multibase: unknown): string | undefined {
+  // 34 bytes are at most 47 base58 characters; anything longer is not a key.
+  if (typeof multibase !== "string" || multibase[0] !== "z" || multibase.length > 64) {
+    return undefined;
+  }
+  const bytes = fromBase58btc(multibase.slice(1));
+  if (
+    !bytes || bytes.length !== 34 || bytes[0] !== ED25519_PUB_MULTICODEC[0] ||
+    bytes[1] !== ED25519_PUB_MULTICODEC[1]
+  ) {
+    return undefined;
+  }
+  return toBase64(bytes.subarray(2));
 }

@@ -4,17 +4,25 @@
  * its body and (for requests) its method, authority and path.
  *
  * Requests sign `{v, from, kid, ts, method, authority, path, contentDigest}`
- * under `DOMAIN_SEPARATORS.HTTP_REQUEST`; responses sign
- * `{v, from, kid, ts, status, contentDigest}` under `HTTP_RESPONSE`. `ts` is
- * the ISO-8601 timestamp header, accepted within ±5 minutes.
+ * under the version's `HTTP_REQUEST` separator; responses sign
+ * `{v, from, kid, ts, status, contentDigest}` under `HTTP_RESPONSE`. `v` and
+ * `X-AgentWorld-Version` carry the protocol version, which picks the
+ * separator: a verifier reads it from the header. `ts` is the ISO-8601
+ * timestamp header, accepted within ±5 minutes.
  *
  * @module
  */
 import { sha256, toBase64, utf8 } from "./_bytes.ts";
 import { agentIdFromPublicKey, type Identity } from "./identity.ts";
-import { DOMAIN_SEPARATORS } from "./separators.ts";
+import { separatorsFor, type VersionSeparators } from "./separators.ts";
 import { signWithDomainSeparator, verifyWithDomainSeparator } from "./signing.ts";
-import { PROTOCOL_VERSION } from "./version.ts";
+import {
+  isSupportedVersion,
+  PROTOCOL_VERSION,
+  type ProtocolVersion,
+  requireVersion,
+  unsupportedVersionMessage,
+} from "./version.ts";
 
 /** Names of the signature headers. */
 export const HTTP_SIGNATURE_HEADERS: {
@@ -50,12 +58,16 @@ export interface HttpSignatureResult {
   ok: boolean;
   /** What failed, when `ok` is false. */
   error?: string;
+  /** The protocol version the headers were verified under, when `ok`. */
+  version?: ProtocolVersion;
 }
 
 /** Options for signing. */
 export interface SignOptions {
   /** The clock, in milliseconds since the epoch. Default: `Date.now`. */
   clock?: () => number;
+  /** The protocol version to sign under (separator, `v`, `X-AgentWorld-Version`). Default: `"1.2"`. */
+  version?: ProtocolVersion;
 }
 
 /** Options for verification. */
@@ -64,6 +76,11 @@ export interface VerifyOptions {
   clock?: () => number;
   /** The accepted timestamp skew in milliseconds. Default: 300000 (5 min). */
   maxSkewMs?: number;
+  /**
+   * The versions accepted in `X-AgentWorld-Version`; the header's version
+   * picks the separator. Default: every supported version.
+   */
+  versions?: readonly ProtocolVersion[];
 }
 
 /** A body as signed: text (UTF-8) or bytes. */
@@ -84,17 +101,21 @@ export async function computeContentDigest(body: Body): Promise<string> {
   return `sha-256=:${toBase64(await sha256(bytes))}:`;
 }
 
+type HeaderContext = keyof Pick<VersionSeparators, "HTTP_REQUEST" | "HTTP_RESPONSE">;
+
 async function signHeaders(
   identity: Identity,
-  separator: string,
+  context: HeaderContext,
   target: Record<string, string | number>,
   body: Body,
   options: SignOptions,
 ): Promise<SignatureHeaders> {
+  const version = requireVersion(options.version ?? PROTOCOL_VERSION);
+  const separator = separatorsFor(version)[context];
   const ts = new Date((options.clock ?? Date.now)()).toISOString();
   const contentDigest = await computeContentDigest(body);
   const payload = {
-    v: PROTOCOL_VERSION,
+    v: version,
     from: identity.agentId,
     kid: DEFAULT_KEY_ID,
     ts,
@@ -102,7 +123,7 @@ async function signHeaders(
     contentDigest,
   };
   return {
-    [HTTP_SIGNATURE_HEADERS.VERSION]: PROTOCOL_VERSION,
+    [HTTP_SIGNATURE_HEADERS.VERSION]: version,
     [HTTP_SIGNATURE_HEADERS.FROM]: identity.agentId,
     [HTTP_SIGNATURE_HEADERS.KEY_ID]: DEFAULT_KEY_ID,
     [HTTP_SIGNATURE_HEADERS.TIMESTAMP]: ts,
@@ -128,6 +149,8 @@ async function signHeaders(
  * @param authority The `Host` the request is sent to (`host[:port]`).
  * @param path The request path, without the query string.
  * @param body The exact body bytes or text sent ("" for none).
+ * @param options The clock and the protocol version.
+ * @throws {UnsupportedVersionError} When `options.version` is not spoken here.
  */
 export function signHttpRequest(
   identity: Identity,
@@ -139,7 +162,7 @@ export function signHttpRequest(
 ): Promise<SignatureHeaders> {
   return signHeaders(
     identity,
-    DOMAIN_SEPARATORS.HTTP_REQUEST,
+    "HTTP_REQUEST",
     {
       method: method.toUpperCase(),
       authority,
@@ -163,6 +186,8 @@ export function signHttpRequest(
  * @param identity The responder.
  * @param status The HTTP status code.
  * @param body The exact response body.
+ * @param options The clock and the protocol version.
+ * @throws {UnsupportedVersionError} When `options.version` is not spoken here.
  */
 export function signHttpResponse(
   identity: Identity,
@@ -170,7 +195,7 @@ export function signHttpResponse(
   body: Body,
   options: SignOptions = {},
 ): Promise<SignatureHeaders> {
-  return signHeaders(identity, DOMAIN_SEPARATORS.HTTP_RESPONSE, { status }, body, options);
+  return signHeaders(identity, "HTTP_RESPONSE", { status }, body, options);
 }
 
 /** Headers to verify: a `Headers` object or a plain record (names matched case-insensitively). */
@@ -189,7 +214,7 @@ const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?Z$/;
 
 async function verifyHeaders(
   headers: HeaderSource,
-  separator: string,
+  context: HeaderContext,
   target: Record<string, string | number>,
   body: Body,
   publicKeyB64: string,
@@ -203,8 +228,8 @@ async function verifyHeaders(
     fields[name] = value;
   }
   const v = fields[HTTP_SIGNATURE_HEADERS.VERSION];
-  if (v !== PROTOCOL_VERSION) {
-    return { ok: false, error: `unsupported ${HTTP_SIGNATURE_HEADERS.VERSION}: ${v}` };
+  if (!isSupportedVersion(v) || (options.versions && !options.versions.includes(v))) {
+    return { ok: false, error: unsupportedVersionMessage(v) };
   }
   const ts = fields[HTTP_SIGNATURE_HEADERS.TIMESTAMP];
   const signedAt = ISO_TIMESTAMP.test(ts) ? Date.parse(ts) : NaN;
@@ -241,17 +266,19 @@ async function verifyHeaders(
     contentDigest,
   };
   const signature = fields[HTTP_SIGNATURE_HEADERS.SIGNATURE];
+  const separator = separatorsFor(v)[context];
   if (!await verifyWithDomainSeparator(separator, publicKeyB64, payload, signature)) {
     return { ok: false, error: `${HTTP_SIGNATURE_HEADERS.SIGNATURE} does not verify` };
   }
-  return { ok: true };
+  return { ok: true, version: v };
 }
 
 /**
  * Verifies the signature headers of an incoming request against what was
- * actually received. Checks, in order: every header present, the version,
- * the timestamp window, that `X-AgentWorld-From` is the key's agent id, the
- * body digest, then the signature over method, authority and path.
+ * actually received. Checks, in order: every header present, the version
+ * (any supported one; it picks the separator), the timestamp window, that
+ * `X-AgentWorld-From` is the key's agent id, the body digest, then the
+ * signature over method, authority and path.
  *
  * @example
  * ```ts
@@ -259,10 +286,10 @@ async function verifyHeaders(
  * const identity = await generateIdentity();
  * const headers = await signHttpRequest(identity, "POST", "localhost:8100", "/peer/message", "{}");
  * const result = await verifyHttpRequestHeaders(headers, "POST", "/peer/message", "localhost:8100", "{}", identity.publicKeyB64);
- * console.log(result.ok); // true
+ * console.log(result); // { ok: true, version: "1.2" }
  * ```
  *
- * @returns `{ ok: true }`, or `{ ok: false, error }` saying what failed.
+ * @returns `{ ok: true, version }`, or `{ ok: false, error }` saying what failed.
  */
 export function verifyHttpRequestHeaders(
   headers: HeaderSource,
@@ -275,7 +302,7 @@ export function verifyHttpRequestHeaders(
 ): Promise<HttpSignatureResult> {
   return verifyHeaders(
     headers,
-    DOMAIN_SEPARATORS.HTTP_REQUEST,
+    "HTTP_REQUEST",
     {
       method: method.toUpperCase(),
       authority,
@@ -294,12 +321,12 @@ export function verifyHttpRequestHeaders(
  * ```ts
  * import { generateIdentity, signHttpResponse, verifyHttpResponseHeaders } from "@agentworlds/sdk/protocol";
  * const identity = await generateIdentity();
- * const headers = await signHttpResponse(identity, 200, "{}");
+ * const headers = await signHttpResponse(identity, 200, "{}", { version: "1.6" });
  * const result = await verifyHttpResponseHeaders(headers, 200, "{}", identity.publicKeyB64);
- * console.log(result.ok); // true
+ * console.log(result); // { ok: true, version: "1.6" }
  * ```
  *
- * @returns `{ ok: true }`, or `{ ok: false, error }` saying what failed.
+ * @returns `{ ok: true, version }`, or `{ ok: false, error }` saying what failed.
  */
 export function verifyHttpResponseHeaders(
   headers: HeaderSource,
@@ -310,7 +337,7 @@ export function verifyHttpResponseHeaders(
 ): Promise<HttpSignatureResult> {
   return verifyHeaders(
     headers,
-    DOMAIN_SEPARATORS.HTTP_RESPONSE,
+    "HTTP_RESPONSE",
     { status },
     body,
     publicKeyB64,

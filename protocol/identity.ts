@@ -9,6 +9,47 @@ import { signingKeyFromSeed } from "./_ed25519.ts";
 /** The prefix of every agent id: the hash algorithm of the key fingerprint. */
 export const AGENT_ID_PREFIX = "aw:sha256:";
 
+/** An agent id: `aw:sha256:` and 64 lowercase hex digits. */
+export const AGENT_ID_PATTERN: RegExp = /^aw:sha256:[0-9a-f]{64}$/;
+
+/**
+ * Whether a value has the form of an agent id (it says nothing of a key).
+ *
+ * @example
+ * ```ts
+ * import { isAgentId } from "@agentworlds/sdk/protocol";
+ * isAgentId("aw:sha256:" + "0".repeat(64)); // true
+ * isAgentId("pixel-city"); // false
+ * ```
+ */
+export function isAgentId(value: unknown): value is string {
+  return typeof value === "string" && AGENT_ID_PATTERN.test(value);
+}
+
+/**
+ * The agent id in a path segment, percent-encoded (`aw%3Asha256%3A…`, as
+ * AgentWorld 1.4+ SDKs send it) or not; `undefined` when it is not one.
+ *
+ * @example
+ * ```ts
+ * import { agentIdFromPathSegment } from "@agentworlds/sdk/protocol";
+ * const id = "aw:sha256:" + "ab".repeat(32);
+ * agentIdFromPathSegment(encodeURIComponent(id)) === id; // true
+ * agentIdFromPathSegment(id) === id; // true
+ * agentIdFromPathSegment("%E0%A4%A"); // undefined
+ * ```
+ */
+export function agentIdFromPathSegment(segment: string): string | undefined {
+  if (AGENT_ID_PATTERN.test(segment)) return segment;
+  if (segment.length > 3 * 74) return undefined;
+  try {
+    const decoded = decodeURIComponent(segment);
+    return isAgentId(decoded) ? decoded : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** An agent's signing identity. The private key never leaves it. */
 export interface Identity {
   /** `aw:sha256:` + hex SHA-256 of the raw public key. */

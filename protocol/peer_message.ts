@@ -4,15 +4,17 @@
  * `world.state`).
  *
  * The body is `{from, publicKey, event, content, timestamp, signature}`,
- * with `content` a JSON-encoded string and the signature under
- * `DOMAIN_SEPARATORS.MESSAGE` over every field but `signature`.
+ * with `content` a JSON-encoded string and the signature under the
+ * version's `MESSAGE` separator over every field but `signature`.
  *
  * @module
  */
-import { checkString, checkTimestamp, isRecord, type Parsed } from "./_validate.ts";
+import { checkPublicKey, checkString, checkTimestamp, isRecord, type Parsed } from "./_validate.ts";
 import { type Identity, isAgentIdOf } from "./identity.ts";
-import { DOMAIN_SEPARATORS } from "./separators.ts";
+import { BODY_LIMITS } from "./limits.ts";
+import { separatorsFor } from "./separators.ts";
 import { signWithDomainSeparator, verifyWithDomainSeparator } from "./signing.ts";
+import { PROTOCOL_VERSION, type ProtocolVersion } from "./version.ts";
 
 /** The events of the world protocol. */
 export const PEER_EVENTS: {
@@ -29,8 +31,8 @@ export const PEER_EVENTS: {
   } as const,
 );
 
-/** Largest peer message body the servers here accept, in bytes. */
-export const MAX_PEER_MESSAGE_BYTES = 256 * 1024;
+/** Largest peer message body the servers here accept, in bytes: `BODY_LIMITS.peerMessage`. */
+export const MAX_PEER_MESSAGE_BYTES: number = BODY_LIMITS.peerMessage;
 
 /** A signed peer message. */
 export interface PeerMessage {
@@ -58,13 +60,22 @@ export interface PeerMessage {
  * const message = await createPeerMessage(identity, PEER_EVENTS.JOIN, { alias: "Ada" });
  * console.log(message.content); // '{"alias":"Ada"}'
  * ```
+ *
+ * @param identity The sender.
+ * @param event The event name, e.g. `world.join`.
+ * @param content The event's data; JSON-encoded into `content`.
+ * @param timestamp Signing time in ms; default `Date.now()`.
+ * @param version The protocol version to sign under; default `"1.2"`.
+ * @throws {UnsupportedVersionError} When `version` is not spoken here.
  */
 export async function createPeerMessage(
   identity: Identity,
   event: string,
   content: unknown,
   timestamp: number = Date.now(),
+  version: ProtocolVersion = PROTOCOL_VERSION,
 ): Promise<PeerMessage> {
+  const separator = separatorsFor(version).MESSAGE;
   const unsigned = {
     from: identity.agentId,
     publicKey: identity.publicKeyB64,
@@ -72,7 +83,7 @@ export async function createPeerMessage(
     content: JSON.stringify(content ?? null),
     timestamp,
   };
-  const signature = await signWithDomainSeparator(DOMAIN_SEPARATORS.MESSAGE, unsigned, identity);
+  const signature = await signWithDomainSeparator(separator, unsigned, identity);
   return { ...unsigned, signature };
 }
 
@@ -88,7 +99,7 @@ export async function createPeerMessage(
 export function parsePeerMessage(value: unknown): Parsed<PeerMessage> {
   if (!isRecord(value)) return { ok: false, error: "body must be a JSON object" };
   const error = checkString(value.from, "from", 128) ??
-    checkString(value.publicKey, "publicKey", 64) ??
+    checkPublicKey(value.publicKey, "publicKey") ??
     checkString(value.event, "event", 64) ??
     checkString(value.content, "content", MAX_PEER_MESSAGE_BYTES, { minLength: 0 }) ??
     checkTimestamp(value.timestamp, "timestamp") ??
@@ -98,8 +109,8 @@ export function parsePeerMessage(value: unknown): Parsed<PeerMessage> {
 }
 
 /**
- * Verifies a peer message's body signature and that `from` is the agent id
- * of `publicKey`. Never throws.
+ * Verifies a peer message's body signature under `version`'s `MESSAGE`
+ * separator, and that `from` is the agent id of `publicKey`. Never throws.
  *
  * @example
  * ```ts
@@ -107,13 +118,17 @@ export function parsePeerMessage(value: unknown): Parsed<PeerMessage> {
  * const identity = await generateIdentity();
  * const message = await createPeerMessage(identity, "world.leave", {});
  * await verifyPeerMessage(message); // true
+ * await verifyPeerMessage(message, "1.4"); // false: signed under 1.2
  * ```
  */
-export async function verifyPeerMessage(message: PeerMessage): Promise<boolean> {
+export async function verifyPeerMessage(
+  message: PeerMessage,
+  version: ProtocolVersion = PROTOCOL_VERSION,
+): Promise<boolean> {
   if (!await isAgentIdOf(message.from, message.publicKey)) return false;
   const { signature, ...unsigned } = message;
   return await verifyWithDomainSeparator(
-    DOMAIN_SEPARATORS.MESSAGE,
+    separatorsFor(version).MESSAGE,
     message.publicKey,
     unsigned,
     signature,

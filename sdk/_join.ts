@@ -4,7 +4,13 @@
  *
  * @module
  */
-import { ANNOUNCE_LIMITS, type Endpoint, parseAnnounce, type Parsed } from "../protocol/mod.ts";
+import {
+  ANNOUNCE_LIMITS,
+  checkEndpoints,
+  type Endpoint,
+  normalizeEndpoint,
+  type Parsed,
+} from "../protocol/mod.ts";
 import { isRecord } from "./_validate.ts";
 
 /** A checked `world.join` content. */
@@ -40,9 +46,10 @@ export function parseJoinContent(content: unknown): Parsed<JoinRequest> {
     return { ok: false, error: "password must be a string" };
   }
   const endpoints = content.endpoints ?? [];
-  const endpointError = checkEndpoints(endpoints);
+  // What an endpoint is, is defined once, in the protocol: the announce's rules.
+  const endpointError = checkEndpoints(endpoints, "endpoints");
   if (endpointError) return { ok: false, error: endpointError };
-  const typedEndpoints = endpoints as Endpoint[];
+  const typedEndpoints = (endpoints as Endpoint[]).map(normalizeEndpoint);
   const preferred = preferredEndpoint(typedEndpoints);
   const messageUrl = preferred && endpointMessageUrl(preferred);
   if (preferred && !messageUrl) {
@@ -52,20 +59,6 @@ export function parseJoinContent(content: unknown): Parsed<JoinRequest> {
     ok: true,
     value: { alias, password, endpoints: typedEndpoints, messageUrl, data },
   };
-}
-
-// What an endpoint is, is defined once: by the announce. Reuse its checks.
-function checkEndpoints(endpoints: unknown): string | undefined {
-  const probe = parseAnnounce({
-    from: "-",
-    publicKey: "-",
-    alias: "-",
-    timestamp: 1,
-    signature: "-",
-    capabilities: [],
-    endpoints,
-  });
-  return probe.ok ? undefined : probe.error;
 }
 
 /** The endpoint with the lowest `priority` (absent counts as 0); the first one on a tie. */

@@ -4,12 +4,28 @@
  *
  * @module
  */
-import { ANNOUNCE_LIMITS, isValidWorldId, WORLD_CAPABILITY_PREFIX } from "../protocol/mod.ts";
+import {
+  ANNOUNCE_LIMITS,
+  type HeartbeatSeparator,
+  isValidWorldId,
+  normalizeEndpointAddress,
+  PROTOCOL_VERSION,
+  type ProtocolVersion,
+  requireVersion,
+  WORLD_CAPABILITY_PREFIX,
+} from "../protocol/mod.ts";
+import {
+  CAPABILITY_CHARS,
+  CAPABILITY_CHARS_TEXT,
+  checkText,
+  checkToken,
+} from "../protocol/_validate.ts";
 import { logError } from "./_http.ts";
 import { integerIn, positiveMs } from "./_validate.ts";
 import {
   DEFAULT_ANNOUNCE_INTERVAL_MS,
   DEFAULT_BROADCAST_INTERVAL_MS,
+  DEFAULT_DEREGISTER_TIMEOUT_MS,
   DEFAULT_HEARTBEAT_INTERVAL_MS,
   DEFAULT_IDLE_TIMEOUT_MS,
   DEFAULT_WORLD_MAX_AGENTS,
@@ -36,6 +52,12 @@ export interface ResolvedWorldConfig {
   announceIntervalMs: number;
   heartbeatIntervalMs: number;
   idleTimeoutMs: number;
+  deregisterTimeoutMs: number;
+  /** The version spoken: separators, answer shapes, gateway routes. */
+  version: ProtocolVersion;
+  /** The version as configured: unset means this project's own profile (`aw:hb:` heartbeats). */
+  protocolVersion?: ProtocolVersion;
+  heartbeatSeparator?: HeartbeatSeparator;
   onError: (error: Error) => void;
   clock: () => number;
   fetch: typeof fetch;
@@ -53,18 +75,26 @@ export function resolveWorldConfig(config: WorldServerConfig): ResolvedWorldConf
       }`,
     );
   }
+  // What a world announces is held to the protocol's announce limits here, so
+  // a bad option is a TypeError at start, not a refusal by every gateway.
   const worldName = config.worldName ?? config.worldId;
-  checkText(worldName, "worldName", ANNOUNCE_LIMITS.aliasMaxLength);
+  fail(checkText(worldName, "worldName", ANNOUNCE_LIMITS.aliasMaxLength));
   if (config.worldTheme !== undefined) {
-    checkText(
+    fail(checkToken(
       config.worldTheme,
       "worldTheme",
       ANNOUNCE_LIMITS.capabilityMaxLength - THEME_CAPABILITY_PREFIX.length,
-    );
+      CAPABILITY_CHARS,
+      CAPABILITY_CHARS_TEXT,
+    ));
   }
   const hostname = config.hostname ?? "0.0.0.0";
   const publicAddr = config.publicAddr ?? (WILDCARD_HOSTS.has(hostname) ? "127.0.0.1" : hostname);
-  checkText(publicAddr, "publicAddr", ANNOUNCE_LIMITS.addressMaxLength);
+  if (normalizeEndpointAddress(publicAddr) === undefined) {
+    throw new TypeError(
+      `publicAddr must be a host name or an IP address; got ${JSON.stringify(publicAddr)}`,
+    );
+  }
   const gatewayUrls = parseGatewayUrls(config.gatewayUrls);
   const isPublic = config.isPublic ?? gatewayUrls.length > 0;
   if (isPublic && gatewayUrls.length === 0) {
@@ -72,6 +102,13 @@ export function resolveWorldConfig(config: WorldServerConfig): ResolvedWorldConf
   }
   if (config.password !== undefined && typeof config.password !== "string") {
     throw new TypeError("password must be a string");
+  }
+  const protocolVersion = config.protocolVersion === undefined
+    ? undefined
+    : requireVersion(config.protocolVersion);
+  const heartbeatSeparator = config.heartbeatSeparator;
+  if (heartbeatSeparator !== undefined && !["short", "versioned"].includes(heartbeatSeparator)) {
+    throw new TypeError('heartbeatSeparator must be "short" or "versioned"');
   }
   return {
     worldId: config.worldId,
@@ -101,6 +138,13 @@ export function resolveWorldConfig(config: WorldServerConfig): ResolvedWorldConf
       "heartbeatIntervalMs",
     ),
     idleTimeoutMs: positiveMs(config.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS, "idleTimeoutMs"),
+    deregisterTimeoutMs: positiveMs(
+      config.deregisterTimeoutMs ?? DEFAULT_DEREGISTER_TIMEOUT_MS,
+      "deregisterTimeoutMs",
+    ),
+    version: protocolVersion ?? PROTOCOL_VERSION,
+    protocolVersion,
+    heartbeatSeparator,
     onError: config.onError ?? logError,
     clock: config.clock ?? Date.now,
     fetch: config.fetch ?? fetch,
@@ -126,8 +170,6 @@ export function localUrl(hostname: string, port: number): string {
   return `http://${host}:${port}`;
 }
 
-function checkText(value: unknown, name: string, maxLength: number): void {
-  if (typeof value !== "string" || value === "" || value.length > maxLength) {
-    throw new TypeError(`${name} must be a string of 1 to ${maxLength} characters`);
-  }
+function fail(error: string | undefined): void {
+  if (error !== undefined) throw new TypeError(error);
 }

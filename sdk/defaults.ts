@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { DEFAULTS } from "../protocol/defaults.ts";
 
 /**
  * The version of this package, sent as `version` in a world's announce.
@@ -31,7 +32,7 @@ export const SDK_VERSION = "0.1.0";
  * console.log(DEFAULT_ANNOUNCE_INTERVAL_MS / 60_000); // 10
  * ```
  */
-export const DEFAULT_ANNOUNCE_INTERVAL_MS = 600_000;
+export const DEFAULT_ANNOUNCE_INTERVAL_MS: number = DEFAULTS.announceIntervalMs;
 
 /**
  * How often a world heartbeats each gateway: 30 seconds, a third of the
@@ -43,7 +44,7 @@ export const DEFAULT_ANNOUNCE_INTERVAL_MS = 600_000;
  * console.log(DEFAULT_HEARTBEAT_INTERVAL_MS / 1000); // 30
  * ```
  */
-export const DEFAULT_HEARTBEAT_INTERVAL_MS = 30_000;
+export const DEFAULT_HEARTBEAT_INTERVAL_MS: number = DEFAULTS.heartbeatIntervalMs;
 
 /**
  * The share of an interval by which each announce and heartbeat is moved
@@ -88,7 +89,7 @@ export const HEARTBEAT_TIMEOUT_MS = 5_000;
  * console.log(DEFAULT_WORLD_PORT); // 8099
  * ```
  */
-export const DEFAULT_WORLD_PORT = 8099;
+export const DEFAULT_WORLD_PORT: number = DEFAULTS.worldPort;
 
 /**
  * How often a world pushes its state to the members that gave an endpoint:
@@ -148,3 +149,15 @@ export const IDLE_SWEEP_INTERVAL_MS = 30_000;
  * ```
  */
 export const DEFAULT_WORLD_MAX_AGENTS = 100;
+
+/**
+ * How long a stopping world waits, in total, for its signed deregistrations
+ * to every gateway (sent in parallel): 2 seconds.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_DEREGISTER_TIMEOUT_MS } from "@agentworlds/sdk";
+ * console.log(DEFAULT_DEREGISTER_TIMEOUT_MS); // 2000
+ * ```
+ */
+export const DEFAULT_DEREGISTER_TIMEOUT_MS: number = DEFAULTS.deregisterTimeoutMs;

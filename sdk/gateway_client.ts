@@ -3,9 +3,22 @@
  * keeps its leases alive.
  *
  * {@linkcode announceToGateway} sends one signed announce,
- * {@linkcode sendHeartbeat} one signed heartbeat, and
- * {@linkcode startGatewayAnnounce} runs both on a schedule against every
- * gateway, re-announcing to a gateway that has forgotten the world.
+ * {@linkcode sendHeartbeat} one signed heartbeat,
+ * {@linkcode deregisterFromGateway} one signed goodbye,
+ * {@linkcode rotateKeyAtGateway} one key rotation, and
+ * {@linkcode startGatewayAnnounce} runs announces and heartbeats on a
+ * schedule against every gateway, re-announcing to a gateway that has
+ * forgotten the world, and deregisters from all of them when stopped.
+ *
+ * Every function takes a `protocolVersion` (default `"1.2"`, this project's
+ * own). From 1.4 the client speaks AgentWorld's resource routes: it
+ * announces to `POST /agents` with `slug`, and heartbeats
+ * `POST /worlds/{percent-encoded aw id}/heartbeat` (or `/agents/{id}/heartbeat`
+ * for an agent that hosts no world) with `{ts, signature}`. Before 1.4 it
+ * uses `POST /peer/announce` and `POST /peer/heartbeat`. With no
+ * `protocolVersion`, heartbeats are signed under the short `"aw:hb:"`; with
+ * one, under that version's `AgentWorld-Heartbeat-<v>\0`, which reference
+ * gateways require.
  *
  * @example
  * ```ts ignore
@@ -27,11 +40,22 @@
  */
 import {
   type AnnounceFields,
+  canonicalize,
   createAnnounce,
+  createDeregistration,
   createHeartbeat,
+  createKeyRotation,
+  createResourceHeartbeat,
   type Endpoint,
+  type HeartbeatSeparator,
   type Identity,
+  PROTOCOL_VERSION,
+  type ProtocolVersion,
+  requireVersion,
   signHttpRequest,
+  versionFeatures,
+  WORLD_CAPABILITY_PREFIX,
+  worldIdFromCapabilities,
 } from "../protocol/mod.ts";
 import {
   errorMessage,
@@ -47,15 +71,55 @@ import { isRecord, positiveMs } from "./_validate.ts";
 import {
   ANNOUNCE_TIMEOUT_MS,
   DEFAULT_ANNOUNCE_INTERVAL_MS,
+  DEFAULT_DEREGISTER_TIMEOUT_MS,
   DEFAULT_HEARTBEAT_INTERVAL_MS,
   DEFAULT_JITTER_RATIO,
   HEARTBEAT_TIMEOUT_MS,
 } from "./defaults.ts";
 
-/** The gateway's announce route; signed as is, whatever path prefix the gateway URL has. */
-const ANNOUNCE_PATH = "/peer/announce";
-/** The gateway's heartbeat route. */
-const HEARTBEAT_PATH = "/peer/heartbeat";
+/** The routes a gateway of each generation serves; signed as is, whatever path prefix the gateway URL has. */
+const ROUTES = {
+  legacyAnnounce: "/peer/announce",
+  legacyHeartbeat: "/peer/heartbeat",
+  resourceAnnounce: "/agents",
+  worldHeartbeat: (agentId: string) => `/worlds/${encodeURIComponent(agentId)}/heartbeat`,
+  agentHeartbeat: (agentId: string) => `/agents/${encodeURIComponent(agentId)}/heartbeat`,
+  deregister: "/peer/deregister",
+  keyRotation: "/peer/key-rotation",
+} as const;
+
+/** How the client talks to gateways: the protocol version and the heartbeat separator. */
+export interface ProtocolOptions {
+  /**
+   * The protocol version spoken: separators, `X-AgentWorld-Version`, routes
+   * and body shapes. Default: `"1.2"`, with the short `"aw:hb:"` heartbeat.
+   */
+  protocolVersion?: ProtocolVersion;
+  /**
+   * The heartbeat separator: `"short"` (`"aw:hb:"`, which this project's
+   * gateways accept in every version) or `"versioned"` (what reference
+   * gateways require). Default: `"short"` when `protocolVersion` is not
+   * given, `"versioned"` when it is.
+   */
+  heartbeatSeparator?: HeartbeatSeparator;
+}
+
+/** The version and heartbeat separator `options` ask for. */
+function protocolOf(options: ProtocolOptions): {
+  version: ProtocolVersion;
+  separator: HeartbeatSeparator;
+} {
+  return {
+    version: requireVersion(options.protocolVersion ?? PROTOCOL_VERSION),
+    separator: options.heartbeatSeparator ??
+      (options.protocolVersion === undefined ? "short" : "versioned"),
+  };
+}
+
+/** Whether capabilities make the sender a world, as AgentWorld SDKs decide it. */
+function hostsWorld(capabilities: readonly string[]): boolean {
+  return capabilities.some((capability) => capability.startsWith(WORLD_CAPABILITY_PREFIX));
+}
 
 /** A live peer, as a gateway lists it in its answer to an announce. */
 export interface GatewayPeer {
@@ -79,14 +143,14 @@ export interface AnnounceResult {
   ok: boolean;
   /** The HTTP status; 0 when no answer came (network failure, timeout, abort). */
   status: number;
-  /** The live peers the gateway listed; empty unless `ok`. */
+  /** The live peers the gateway listed (`peers`, or `agents` from 1.4); empty unless `ok`. */
   peers: GatewayPeer[];
   /** Why the announce failed: the gateway's `error`, or what went wrong on the way. */
   error?: string;
 }
 
 /** Options of {@linkcode announceToGateway}: what to announce, and how. */
-export interface AnnounceOptions extends AnnounceFields {
+export interface AnnounceOptions extends AnnounceFields, ProtocolOptions {
   /** The world's identity; it signs the body and the request. */
   identity: Identity;
   /** The `fetch` to call. Default: the global `fetch`. */
@@ -101,12 +165,14 @@ export interface AnnounceOptions extends AnnounceFields {
 
 /**
  * Announces a world to one gateway: POSTs a signed announce (body signature
- * under `ANNOUNCE`, plus request-signature headers over the exact body text)
- * to `<gatewayUrl>/peer/announce`.
+ * under the version's `ANNOUNCE`, sent as canonical JSON, plus
+ * request-signature headers over the exact body text) to
+ * `<gatewayUrl>/peer/announce`, or from protocol 1.4 to `<gatewayUrl>/agents`
+ * with `slug` (the `slug` field, or else the `world:<id>` capability's id).
  *
  * `gatewayUrl` may end in a slash or carry a path prefix
  * (`https://example.org/gw/`); the request signature always covers the
- * gateway's own route, `/peer/announce`, and the URL's `host`.
+ * gateway's own route and the URL's `host`.
  *
  * It never rejects for a failed announce: a gateway's refusal comes back as
  * `{ ok: false, status, error }`, and a network failure, timeout or abort as
@@ -134,13 +200,23 @@ export async function announceToGateway(
   gatewayUrl: string,
   options: AnnounceOptions,
 ): Promise<AnnounceResult> {
-  const url = joinUrl(gatewayUrl, ANNOUNCE_PATH);
+  const { version: protocolVersion } = protocolOf(options);
+  const resourceRoutes = versionFeatures(protocolVersion).resourceRoutes;
+  const path = resourceRoutes ? ROUTES.resourceAnnounce : ROUTES.legacyAnnounce;
+  const url = joinUrl(gatewayUrl, path);
   const { identity, alias, version, endpoints, capabilities } = options;
+  const slug = options.slug ?? (resourceRoutes ? worldIdFromCapabilities(capabilities) : undefined);
   const clock = options.clock ?? Date.now;
-  const body = await createAnnounce(identity, { alias, version, endpoints, capabilities }, clock());
-  const bodyText = JSON.stringify(body);
-  const headers = await signHttpRequest(identity, "POST", url.host, ANNOUNCE_PATH, bodyText, {
+  const body = await createAnnounce(
+    identity,
+    { alias, version, slug, endpoints, capabilities },
+    clock(),
+    protocolVersion,
+  );
+  const bodyText = canonicalize(body);
+  const headers = await signHttpRequest(identity, "POST", url.host, path, bodyText, {
     clock,
+    version: protocolVersion,
   });
   const outcome = await postJson(
     options.fetch ?? fetch,
@@ -160,8 +236,10 @@ export async function announceToGateway(
     const error = typeof record.error === "string" ? record.error : `HTTP ${outcome.status}`;
     return { ok: false, status: outcome.status, peers: [], error };
   }
-  const peers = Array.isArray(record.peers)
-    ? record.peers.filter((peer): peer is GatewayPeer =>
+  // 1.4+ gateways list other agents as `agents`; 1.6's /peer/announce answers `peers` without `ok`.
+  const listed = Array.isArray(record.peers) ? record.peers : record.agents;
+  const peers = Array.isArray(listed)
+    ? listed.filter((peer): peer is GatewayPeer =>
       isRecord(peer) && typeof peer.agentId === "string"
     )
     : [];
@@ -169,7 +247,13 @@ export async function announceToGateway(
 }
 
 /** Options of {@linkcode sendHeartbeat}. */
-export interface HeartbeatOptions {
+export interface HeartbeatOptions extends ProtocolOptions {
+  /**
+   * From protocol 1.4, which route the heartbeat takes: `"world"`
+   * (`/worlds/{id}/heartbeat`, signed over `{worldId, ts}`) or `"agent"`
+   * (`/agents/{id}/heartbeat`, over `{agentId, ts}`). Default: `"world"`.
+   */
+  role?: "world" | "agent";
   /** The `fetch` to call. Default: the global `fetch`. */
   fetch?: typeof fetch;
   /**
@@ -201,9 +285,11 @@ function nextHeartbeatTs(identity: Identity, now: number): number {
 }
 
 /**
- * Sends one signed heartbeat (`{agentId, ts, signature}`, signed under
- * `"aw:hb:"`) to `<gatewayUrl>/peer/heartbeat`. `ts` strictly increases per
- * identity, even when the clock steps back.
+ * Sends one signed heartbeat: `{agentId, ts, signature}` to
+ * `<gatewayUrl>/peer/heartbeat` before protocol 1.4, `{ts, signature}` to
+ * `<gatewayUrl>/worlds/{aw id}/heartbeat` (or `/agents/{aw id}/heartbeat`)
+ * from 1.4. `ts` strictly increases per identity, even when the clock steps
+ * back.
  *
  * Resolves `false` when the gateway answers 404 (it does not know the lease,
  * or it expired) or 403 (it rejected the signature): the caller must
@@ -231,15 +317,27 @@ export async function sendHeartbeat(
   identity: Identity,
   options: HeartbeatOptions = {},
 ): Promise<boolean> {
-  const url = joinUrl(gatewayUrl, HEARTBEAT_PATH);
-  const heartbeat = await createHeartbeat(
-    identity,
-    nextHeartbeatTs(identity, (options.clock ?? Date.now)()),
-  );
+  const signing = protocolOf(options);
+  const ts = nextHeartbeatTs(identity, (options.clock ?? Date.now)());
+  let path: string;
+  let body: object;
+  if (versionFeatures(signing.version).resourceRoutes) {
+    const world = (options.role ?? "world") === "world";
+    path = world
+      ? ROUTES.worldHeartbeat(identity.agentId)
+      : ROUTES.agentHeartbeat(identity.agentId);
+    body = await createResourceHeartbeat(identity, ts, {
+      ...signing,
+      idField: world ? "worldId" : "agentId",
+    });
+  } else {
+    path = ROUTES.legacyHeartbeat;
+    body = await createHeartbeat(identity, ts, signing);
+  }
   const outcome = await postJson(
     options.fetch ?? fetch,
-    url,
-    JSON.stringify(heartbeat),
+    joinUrl(gatewayUrl, path),
+    JSON.stringify(body),
     {},
     options.timeoutMs ?? HEARTBEAT_TIMEOUT_MS,
     options.signal,
@@ -252,6 +350,143 @@ export async function sendHeartbeat(
     options.onError?.(new Error(`heartbeat to ${gatewayUrl} failed: ${why}`));
   }
   return true;
+}
+
+/** What a gateway answered to a deregistration or a key rotation. */
+export interface GatewayAnswer {
+  /** Whether the gateway did it: a 2xx answer. */
+  ok: boolean;
+  /** The HTTP status; 0 when no answer came (network failure, timeout, abort). */
+  status: number;
+  /** The gateway's `error`, or what went wrong on the way, when not `ok`. */
+  error?: string;
+}
+
+async function postSigned(
+  gatewayUrl: string,
+  path: string,
+  bodyText: string,
+  options: { fetch?: typeof fetch; timeoutMs?: number; signal?: AbortSignal },
+  defaultTimeoutMs: number,
+): Promise<GatewayAnswer> {
+  const outcome = await postJson(
+    options.fetch ?? fetch,
+    joinUrl(gatewayUrl, path),
+    bodyText,
+    {},
+    options.timeoutMs ?? defaultTimeoutMs,
+    options.signal,
+  );
+  if (outcome.status === 0) return { ok: false, status: 0, error: outcome.error };
+  if (outcome.status >= 200 && outcome.status < 300) return { ok: true, status: outcome.status };
+  return {
+    ok: false,
+    status: outcome.status,
+    error: errorField(outcome.text) || `HTTP ${outcome.status}`,
+  };
+}
+
+/** Options of {@linkcode deregisterFromGateway}. */
+export interface DeregisterOptions {
+  /** The protocol version the sender speaks. Default: `"1.2"`. */
+  protocolVersion?: ProtocolVersion;
+  /** The `fetch` to call. Default: the global `fetch`. */
+  fetch?: typeof fetch;
+  /** The clock that stamps it, in ms since the epoch. Default: `Date.now`. */
+  clock?: () => number;
+  /** How long to wait for the answer, in ms. Default: `DEFAULT_DEREGISTER_TIMEOUT_MS` (2000). */
+  timeoutMs?: number;
+  /** Aborts the request early. Default: none. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Ends a lease at one gateway at once: POSTs a signed deregistration
+ * (`{agentId, ts, signature}` under `"aw:dereg:"`) to
+ * `<gatewayUrl>/peer/deregister`. Its `ts` is newer than every heartbeat
+ * this identity sent, which is what the gateway's replay floor requires.
+ *
+ * A reference gateway has no such route and answers 404: the lease then
+ * runs out with its TTL, as before. Never rejects for a failed request.
+ *
+ * @example
+ * ```ts ignore
+ * import { deregisterFromGateway, generateIdentity } from "@agentworlds/sdk";
+ * const identity = await generateIdentity();
+ * const answer = await deregisterFromGateway("http://127.0.0.1:8100", identity);
+ * console.log(answer.ok ? "gone" : `${answer.status} ${answer.error}`);
+ * ```
+ *
+ * @throws {TypeError} When `gatewayUrl` is not an http(s) URL or the version is not spoken here.
+ */
+export async function deregisterFromGateway(
+  gatewayUrl: string,
+  identity: Identity,
+  options: DeregisterOptions = {},
+): Promise<GatewayAnswer> {
+  const ts = nextHeartbeatTs(identity, (options.clock ?? Date.now)());
+  const body = await createDeregistration(identity, ts, options.protocolVersion);
+  return await postSigned(
+    gatewayUrl,
+    ROUTES.deregister,
+    JSON.stringify(body),
+    options,
+    DEFAULT_DEREGISTER_TIMEOUT_MS,
+  );
+}
+
+/** Options of {@linkcode rotateKeyAtGateway}. */
+export interface RotateKeyOptions {
+  /** The protocol version of the rotation (its `version` and separator). Default: `"1.2"`. */
+  protocolVersion?: ProtocolVersion;
+  /** The `fetch` to call. Default: the global `fetch`. */
+  fetch?: typeof fetch;
+  /** The clock that stamps it, in ms since the epoch. Default: `Date.now`. */
+  clock?: () => number;
+  /** How long to wait for the answer, in ms. Default: `ANNOUNCE_TIMEOUT_MS` (10000). */
+  timeoutMs?: number;
+  /** Aborts the request early. Default: none. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Moves a world (or agent) from its old key to a new one at one gateway:
+ * POSTs AgentWorld's key rotation body, signed by both keys, to
+ * `<gatewayUrl>/peer/key-rotation`. Afterwards, announce with the new
+ * identity (restart the world with it). Never rejects for a failed request.
+ *
+ * @example
+ * ```ts ignore
+ * import { generateIdentity, rotateKeyAtGateway } from "@agentworlds/sdk";
+ * const [oldKey, newKey] = [await generateIdentity(), await generateIdentity()];
+ * const answer = await rotateKeyAtGateway("http://127.0.0.1:8100", oldKey, newKey);
+ * if (!answer.ok) console.error(answer.status, answer.error);
+ * ```
+ *
+ * @param gatewayUrl The gateway's base URL, http or https.
+ * @param oldIdentity The key the gateway knows.
+ * @param newIdentity The key that takes over.
+ * @throws {TypeError} When `gatewayUrl` is not an http(s) URL or the version is not spoken here.
+ */
+export async function rotateKeyAtGateway(
+  gatewayUrl: string,
+  oldIdentity: Identity,
+  newIdentity: Identity,
+  options: RotateKeyOptions = {},
+): Promise<GatewayAnswer> {
+  const rotation = await createKeyRotation(
+    oldIdentity,
+    newIdentity,
+    (options.clock ?? Date.now)(),
+    options.protocolVersion,
+  );
+  return await postSigned(
+    gatewayUrl,
+    ROUTES.keyRotation,
+    JSON.stringify(rotation),
+    options,
+    ANNOUNCE_TIMEOUT_MS,
+  );
 }
 
 /**
@@ -281,7 +516,7 @@ export function parseGatewayUrls(value: string | readonly string[] | undefined):
 }
 
 /** Options of {@linkcode startGatewayAnnounce}. */
-export interface GatewayAnnounceOptions extends AnnounceFields {
+export interface GatewayAnnounceOptions extends AnnounceFields, ProtocolOptions {
   /** The world's identity. */
   identity: Identity;
   /** Gateway base URLs: one string (comma-separated) or a list; see {@linkcode parseGatewayUrls}. */
@@ -302,8 +537,17 @@ export interface GatewayAnnounceOptions extends AnnounceFields {
   clock?: () => number;
   /** Random numbers in [0, 1) for the jitter. Default: `Math.random`. */
   random?: () => number;
-  /** Request timeouts in ms. Default: `ANNOUNCE_TIMEOUT_MS` and `HEARTBEAT_TIMEOUT_MS`. */
-  timeouts?: { announceMs?: number; heartbeatMs?: number };
+  /**
+   * Request timeouts in ms. Default: `ANNOUNCE_TIMEOUT_MS`, `HEARTBEAT_TIMEOUT_MS`,
+   * and `DEFAULT_DEREGISTER_TIMEOUT_MS` for all deregistrations of a `stop()` together.
+   */
+  timeouts?: { announceMs?: number; heartbeatMs?: number; deregisterMs?: number };
+}
+
+/** Options of {@linkcode GatewayAnnounceHandle.stop}. */
+export interface GatewayStopOptions {
+  /** Whether to send a signed deregistration to every gateway. Default: true. */
+  deregister?: boolean;
 }
 
 /** A running announce-and-heartbeat schedule; see {@linkcode startGatewayAnnounce}. */
@@ -315,15 +559,23 @@ export interface GatewayAnnounceHandle {
    * order, once all came (or failed). Never rejects.
    */
   readonly ready: Promise<AnnounceResult[]>;
-  /** Ends the schedule: clears every timer and aborts requests in flight. Resolves once they settled. */
-  stop(): Promise<void>;
+  /**
+   * Ends the schedule: clears every timer and aborts requests in flight,
+   * then (unless told not to) deregisters from every gateway in parallel,
+   * waiting at most `timeouts.deregisterMs` (2 s) in total. Resolves once
+   * all settled; a gateway that answers 404 (a reference gateway) or not at
+   * all is reported to `onError` only when it is not a 404.
+   */
+  stop(options?: GatewayStopOptions): Promise<void>;
 }
 
 /**
  * Keeps a world registered with every gateway: announces to each at once,
  * then again every `announceIntervalMs`, and heartbeats each every
- * `heartbeatIntervalMs`. When a gateway answers a heartbeat with 404 or 403,
- * it is announced to again at once (only that gateway).
+ * `heartbeatIntervalMs`, in the routes and shapes of `protocolVersion`.
+ * When a gateway answers a heartbeat with 404 or 403, it is announced to
+ * again at once (only that gateway). `stop()` deregisters from every
+ * gateway, so the world leaves their listings at once.
  *
  * Each gateway has one self-rescheduling timer: the next tick is planned
  * only after the previous one finished, so at most one request per gateway
@@ -368,9 +620,16 @@ export function startGatewayAnnounce(options: GatewayAnnounceOptions): GatewayAn
   const fields: AnnounceFields = {
     alias: options.alias,
     version: options.version,
+    slug: options.slug,
     endpoints: options.endpoints,
     capabilities: options.capabilities,
   };
+  const protocol: ProtocolOptions = {
+    protocolVersion: options.protocolVersion,
+    heartbeatSeparator: options.heartbeatSeparator,
+  };
+  protocolOf(protocol); // an unknown version is a TypeError now, not a failure per tick
+  const role = hostsWorld(options.capabilities) ? "world" : "agent";
   const stopController = new AbortController();
   const stopped = () => stopController.signal.aborted;
   const report = safeReporter(options.onError ?? logError);
@@ -389,6 +648,7 @@ export function startGatewayAnnounce(options: GatewayAnnounceOptions): GatewayAn
     const announce = async () => {
       const result = await announceToGateway(url, {
         ...fields,
+        ...protocol,
         identity: options.identity,
         fetch: options.fetch,
         clock: options.clock,
@@ -409,6 +669,8 @@ export function startGatewayAnnounce(options: GatewayAnnounceOptions): GatewayAn
     const tick = async () => {
       if (announceNext) return await announce();
       const leaseKept = await sendHeartbeat(url, options.identity, {
+        ...protocol,
+        role,
         fetch: options.fetch,
         clock: options.clock,
         timeoutMs: options.timeouts?.heartbeatMs,
@@ -435,14 +697,35 @@ export function startGatewayAnnounce(options: GatewayAnnounceOptions): GatewayAn
   return {
     gatewayUrls,
     ready: Promise.all(schedules.map((schedule) => schedule.firstAnnounce)),
-    async stop() {
+    async stop(stopOptions: GatewayStopOptions = {}) {
+      const first = !stopController.signal.aborted;
       stopController.abort();
       await Promise.all(schedules.map((schedule) => schedule.timer.stop()));
       for (const schedule of schedules) {
         schedule.resolveFirst({ ok: false, status: 0, peers: [], error: "stopped" });
       }
+      if (!first || stopOptions.deregister === false) return;
+      // After the timers: a heartbeat landing after the goodbye would bring the world back.
+      const deadline = AbortSignal.timeout(
+        options.timeouts?.deregisterMs ?? DEFAULT_DEREGISTER_TIMEOUT_MS,
+      );
+      await Promise.all(gatewayUrls.map(async (url) => {
+        const answer = await deregisterFromGateway(url, options.identity, {
+          protocolVersion: options.protocolVersion,
+          fetch: options.fetch,
+          clock: options.clock,
+          signal: deadline,
+        });
+        if (!answer.ok && answer.status !== 404) {
+          report(new Error(`deregistration from ${url} failed: ${describeAnswer(answer)}`));
+        }
+      }));
     },
   };
+}
+
+function describeAnswer(answer: GatewayAnswer): string {
+  return answer.status === 0 ? `${answer.error}` : `HTTP ${answer.status} ${answer.error}`;
 }
 
 function describe(result: AnnounceResult): string {

@@ -22,25 +22,23 @@
  * @module
  */
 import { type Context, Hono, type MiddlewareHandler } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import {
-  agentIdFromPublicKey,
+  canonicalize,
   createPeerMessage,
-  HTTP_SIGNATURE_HEADERS,
+  type HeartbeatSeparator,
   type Identity,
   loadOrCreateIdentity,
   MAX_CLOCK_SKEW_MS,
-  MAX_PEER_MESSAGE_BYTES,
   parseContent,
-  parsePeerMessage,
   PEER_EVENTS,
   type PeerMessage,
+  type ProtocolVersion,
   signHttpRequest,
   signHttpResponse,
-  verifyHttpRequestHeaders,
-  verifyPeerMessage,
+  verifyPeerMessageRequest,
+  versionFeatures,
 } from "../protocol/mod.ts";
-import { errorMessage, parseJsonText, postJson, safeReporter } from "./_http.ts";
+import { errorMessage, postJson, safeReporter } from "./_http.ts";
 import { parseJoinContent } from "./_join.ts";
 import { type Member, MemberTable, ReplayGuard } from "./_members.ts";
 import { repeat, type Repeating } from "./_repeat.ts";
@@ -114,6 +112,27 @@ export interface WorldServerConfig {
   clock?: () => number;
   /** The `fetch` broadcasts and gateway requests use. Default: the global `fetch`. */
   fetch?: typeof fetch;
+  /**
+   * The AgentWorld protocol version the world speaks: its separators, its
+   * gateway routes, and the shape of its answers. From 1.4 `/peer/ping` and
+   * the join reply carry `worldId` (the world's `aw:sha256:` id) and `slug`
+   * (its `worldId` here), and `/peer/peers` answers `{agents: […]}`; from 1.5
+   * it serves `GET /world/manifest`. It accepts messages signed in any
+   * supported version and signs each answer in the version asked in.
+   * Default: `"1.2"`, with `"aw:hb:"` heartbeats.
+   */
+  protocolVersion?: ProtocolVersion;
+  /**
+   * The heartbeat separator. Default: `"short"` (`"aw:hb:"`) without
+   * `protocolVersion`, `"versioned"` (what reference gateways require) with it.
+   */
+  heartbeatSeparator?: HeartbeatSeparator;
+  /**
+   * How long `stop()` waits, in total, for the signed deregistrations it
+   * sends every gateway in parallel, in ms. Default:
+   * `DEFAULT_DEREGISTER_TIMEOUT_MS` (2000).
+   */
+  deregisterTimeoutMs?: number;
 }
 
 /** A value, or a promise of it: hooks may be sync or async. */
@@ -172,8 +191,10 @@ export interface WorldServer {
   readonly app: WorldApp;
   /** The world's identity. */
   readonly identity: Identity;
-  /** The world's id. */
+  /** The world's id (its slug, `world:<worldId>`). */
   readonly worldId: string;
+  /** The protocol version it speaks. */
+  readonly protocolVersion: ProtocolVersion;
   /** The port the server is bound to. */
   readonly port: number;
   /** A URL that reaches the server from this machine, e.g. `http://127.0.0.1:8099`. */
@@ -184,27 +205,37 @@ export interface WorldServer {
   members(): WorldMember[];
   /** Sends one state broadcast now, to every member that gave an endpoint. Never rejects. */
   broadcast(): Promise<void>;
-  /** Stops every timer (broadcasts, idle sweep, gateway schedule) and closes the listener. */
+  /**
+   * Stops every timer (broadcasts, idle sweep, gateway schedule), sends a
+   * signed deregistration to every gateway in parallel (at most
+   * `deregisterTimeoutMs` in all; a 404 from a reference gateway is fine),
+   * then closes the listener.
+   */
   stop(): Promise<void>;
 }
 
 /**
  * Starts a world: listens with `Deno.serve` on `hostname:port`, serves
- * `GET /peer/ping`, `GET /peer/peers` and `POST /peer/message`, broadcasts
- * its state every `broadcastIntervalMs` to members that gave an endpoint,
- * removes members silent for `idleTimeoutMs`, and, when `isPublic`,
- * announces to and heartbeats every gateway.
+ * `GET /peer/ping`, `GET /peer/peers`, `POST /peer/message` (and from
+ * protocol 1.5 `GET /world/manifest`), broadcasts its state every
+ * `broadcastIntervalMs` to members that gave an endpoint, removes members
+ * silent for `idleTimeoutMs`, and, when `isPublic`, announces to and
+ * heartbeats every gateway in the routes of its `protocolVersion`.
  *
- * `POST /peer/message` takes a signed peer message; it is accepted when its
- * body signature verifies, or when the request-signature headers do, and
- * `from` must be the agent id of `publicKey`. Every answer, errors included,
- * carries response-signature headers and is JSON. The statuses:
+ * `POST /peer/message` takes a signed peer message, checked by the
+ * protocol's one signed-request function (`verifyPeerMessageRequest`): it is
+ * accepted when its body signature verifies under any supported version, or
+ * when the request-signature headers do, and `from` must be the agent id of
+ * `publicKey`. Every `/peer/*` answer, errors included, carries
+ * response-signature headers and is JSON. The statuses:
  *
- * - 200: `world.join` → `{ok: true, worldId, manifest, state?}`;
+ * - 200: `world.join` → `{ok: true, worldId, manifest, state?}` (from 1.4
+ *   `worldId` is the world's key id and `slug` its id);
  *   `world.action` → the `onAction` result (`ok` may be false, still 200);
  *   `world.leave` → `{ok: true}`, also when the sender was not a member.
  * - 400: not JSON, a bad shape, `content` not JSON, a timestamp more than
- *   5 minutes off, or an event other than join, action and leave.
+ *   5 minutes off, an unsupported `X-AgentWorld-Version`, or an event other
+ *   than join, action and leave.
  * - 403: a bad signature, `from` not matching `publicKey`, a wrong
  *   password, or a full world.
  * - 409: a timestamp not newer than the sender's last accepted message
@@ -218,7 +249,8 @@ export interface WorldServer {
  * import { createWorldServer } from "@agentworlds/sdk";
  * const world = await createWorldServer({ worldId: "lobby", port: 0, isPublic: false });
  * const ping = await world.app.request("/peer/ping");
- * console.log(await ping.json()); // { ok: true, ts: …, agentId: "aw:sha256:…", worldId: "lobby" }
+ * console.log(await ping.json());
+ * // { ok: true, ts: …, agentId: "aw:sha256:…", worldId: "lobby", worldName: "lobby", agents: 0, … }
  * await world.stop();
  * ```
  *
@@ -253,6 +285,8 @@ export async function createWorldServer(
   const gateway = options.isPublic
     ? startGatewayAnnounce({
       identity,
+      protocolVersion: options.protocolVersion,
+      heartbeatSeparator: options.heartbeatSeparator,
       gatewayUrls: options.gatewayUrls,
       alias: options.worldName,
       version: SDK_VERSION,
@@ -267,6 +301,7 @@ export async function createWorldServer(
       onError: report,
       fetch: options.fetch,
       clock: options.clock,
+      timeouts: { deregisterMs: options.deregisterTimeoutMs },
     })
     : undefined;
 
@@ -275,6 +310,7 @@ export async function createWorldServer(
     app,
     identity,
     worldId: options.worldId,
+    protocolVersion: options.version,
     port,
     url: localUrl(options.hostname, port),
     gateway,
@@ -283,6 +319,7 @@ export async function createWorldServer(
     stop() {
       stopping ??= (async () => {
         world.abort();
+        // The gateway schedule ends with a goodbye to every gateway, while the world still answers.
         await Promise.all([...timers.map((timer) => timer.stop()), gateway?.stop()]);
         await server.shutdown();
       })();
@@ -292,7 +329,7 @@ export async function createWorldServer(
 }
 
 /** What the sender gets: a status and a JSON body (`{error}` for a refusal). */
-type Answer = { status: 200 | 400 | 403 | 409 | 500; body: Record<string, unknown> };
+type Answer = { status: 200 | 400 | 403 | 409 | 413 | 500; body: Record<string, unknown> };
 
 const refuse = (status: Answer["status"], error: string): Answer => ({ status, body: { error } });
 
@@ -313,6 +350,16 @@ class World {
 
   abort(): void {
     this.#stop.abort();
+  }
+
+  /**
+   * How the world names itself to peers: before 1.4 `worldId` is its id;
+   * from 1.4 `worldId` is its key id and `slug` its id.
+   */
+  worldIds(): { worldId: string; slug?: string } {
+    return versionFeatures(this.options.version).keyIdIsWorldId
+      ? { worldId: this.identity.agentId, slug: this.options.worldId }
+      : { worldId: this.options.worldId };
   }
 
   memberList(): WorldMember[] {
@@ -351,51 +398,32 @@ class World {
     return await this.hooks.getState?.();
   }
 
-  /** Checks a message body and who sent it; the accepted message, or a refusal. */
+  /**
+   * Applies the signed-request rules to a `POST /peer/message`, then the
+   * world's own: `content` is JSON, the event is one a world handles, and the
+   * timestamp is newer than the sender's last (a replay is refused).
+   */
   async authenticate(
-    bodyText: string,
-    headers: Headers,
-    authority: string,
-  ): Promise<{ message: PeerMessage; content: unknown } | Answer> {
-    const json = parseJsonText(bodyText);
-    if (json === undefined) return refuse(400, "body is not JSON");
-    const parsed = parsePeerMessage(json);
-    if (!parsed.ok) return refuse(400, parsed.error);
-    const message = parsed.value;
+    request: Request,
+  ): Promise<{ message: PeerMessage; content: unknown; version: ProtocolVersion } | Answer> {
+    const verified = await verifyPeerMessageRequest(request, {
+      clock: this.options.clock,
+      path: MESSAGE_PATH,
+      preferredVersion: this.options.version,
+    });
+    if (!verified.ok) return refuse(verified.status as Answer["status"], verified.error);
+    const { body: message, version } = verified.value;
     const content = parseContent(message.content);
     if (content === undefined) return refuse(400, "content is not JSON");
-    const now = this.options.clock();
-    if (Math.abs(now - message.timestamp) > MAX_CLOCK_SKEW_MS) {
-      return refuse(400, "timestamp is more than 5 minutes away from the world's clock");
-    }
     if (!HANDLED_EVENTS.has(message.event)) {
       return refuse(400, `unsupported event: ${message.event}`);
-    }
-    if (message.from !== await agentIdOf(message.publicKey)) {
-      return refuse(403, "from is not the agent id of publicKey");
-    }
-    if (!await verifyPeerMessage(message)) {
-      const viaHeaders = headers.has(HTTP_SIGNATURE_HEADERS.SIGNATURE)
-        ? await verifyHttpRequestHeaders(
-          headers,
-          "POST",
-          MESSAGE_PATH,
-          authority,
-          bodyText,
-          message.publicKey,
-          { clock: this.options.clock },
-        )
-        : { ok: false, error: "no request signature" };
-      if (!viaHeaders.ok) {
-        return refuse(403, `signature does not verify (${viaHeaders.error})`);
-      }
     }
     // Checked and recorded in one step, with no await between: two copies
     // of one message arriving together cannot both pass.
     if (!this.#replays.accept(message.from, message.timestamp)) {
       return refuse(409, "replayed message: timestamp is not newer than the last one accepted");
     }
-    return { message, content };
+    return { message, content, version };
   }
 
   /** Handles an authenticated message. */
@@ -460,7 +488,7 @@ class World {
       status: 200,
       body: {
         ok: true,
-        worldId: options.worldId,
+        ...this.worldIds(),
         manifest: result?.manifest ?? null,
         ...(state === undefined ? {} : { state }),
       },
@@ -512,17 +540,25 @@ class World {
       this.report(new Error(`world hook getState failed: ${errorMessage(error)}`));
       return;
     }
-    const message = await createPeerMessage(identity, PEER_EVENTS.STATE, {
-      worldId: options.worldId,
-      worldName: options.worldName,
-      agents: members.map(({ agentId, alias }) => ({ agentId, alias })),
-      ...(state === undefined ? {} : { state }),
-    }, now);
-    const bodyText = JSON.stringify(message);
+    // The content's worldId is the world's id in every version, as AgentWorld worlds send it.
+    const message = await createPeerMessage(
+      identity,
+      PEER_EVENTS.STATE,
+      {
+        worldId: options.worldId,
+        worldName: options.worldName,
+        agents: members.map(({ agentId, alias }) => ({ agentId, alias })),
+        ...(state === undefined ? {} : { state }),
+      },
+      now,
+      options.version,
+    );
+    const bodyText = canonicalize(message);
     await Promise.all(targets.map(async (member) => {
       const url = member.messageUrl!;
       const headers = await signHttpRequest(identity, "POST", url.host, MESSAGE_PATH, bodyText, {
         clock: options.clock,
+        version: options.version,
       });
       const outcome = await postJson(
         options.fetch,
@@ -541,9 +577,13 @@ class World {
 
 const HANDLED_EVENTS = new Set<string>([PEER_EVENTS.JOIN, PEER_EVENTS.ACTION, PEER_EVENTS.LEAVE]);
 
-function buildApp(world: World): Hono {
-  const app = new Hono();
+/** The Hono context of the world's app: the version an answer is signed in. */
+type WorldEnv = { Variables: { replyVersion: ProtocolVersion } };
+
+function buildApp(world: World): Hono<WorldEnv> {
+  const app = new Hono<WorldEnv>();
   const { options, identity } = world;
+  const features = versionFeatures(options.version);
 
   app.notFound((c) => c.json({ error: `not found: ${c.req.method} ${c.req.path}` }, 404));
   app.onError((error, c) => {
@@ -551,61 +591,73 @@ function buildApp(world: World): Hono {
     return c.json({ error: "internal error" }, 500);
   });
 
+  app.use("/peer/*", signResponses(identity, options.clock, options.version));
+
   app.get("/peer/ping", (c) =>
     c.json({
       ok: true,
       ts: options.clock(),
       agentId: identity.agentId,
-      worldId: options.worldId,
+      ...world.worldIds(),
+      worldName: options.worldName,
+      agents: world.memberList().length,
+      isPublic: options.isPublic,
+      passwordRequired: options.password !== undefined,
     }));
 
   app.get("/peer/peers", async (c) => {
     await world.evictIdle();
-    return c.json({ peers: world.memberList() });
+    return c.json({ [features.agentsListKey]: world.memberList() });
   });
 
-  app.use(MESSAGE_PATH, signResponses(identity, options.clock));
-  app.post(
-    MESSAGE_PATH,
-    bodyLimit({
-      maxSize: MAX_PEER_MESSAGE_BYTES,
-      onError: (c) => c.json({ error: `body is larger than ${MAX_PEER_MESSAGE_BYTES} bytes` }, 413),
-    }),
-    async (c) => {
-      const bodyText = await c.req.text();
-      const authority = c.req.header("host") ?? new URL(c.req.url).host;
-      const accepted = await world.authenticate(bodyText, c.req.raw.headers, authority);
-      const answer = "status" in accepted
-        ? accepted
-        : await world.handle(accepted.message, accepted.content);
-      return reply(c, answer);
-    },
-  );
+  if (features.worldManifest) {
+    const theme = options.worldTheme ?? "default";
+    app.get("/world/manifest", (c) =>
+      c.json({
+        ok: true,
+        worldId: identity.agentId,
+        slug: options.worldId,
+        name: options.worldName,
+        theme,
+        type: "programmatic",
+        manifest: { name: options.worldName, type: "programmatic", theme },
+      }));
+  }
+
+  app.post(MESSAGE_PATH, async (c) => {
+    const accepted = await world.authenticate(c.req.raw);
+    if ("status" in accepted) return reply(c, accepted);
+    c.set("replyVersion", accepted.version);
+    return reply(c, await world.handle(accepted.message, accepted.content));
+  });
   return app;
 }
 
-function reply(c: Context, answer: Answer): Response {
+function reply(c: Context<WorldEnv>, answer: Answer): Response {
   return c.json(answer.body, answer.status);
 }
 
-/** Middleware: signs every response (errors too) with the world's key, under `HTTP_RESPONSE`. */
-function signResponses(identity: Identity, clock: () => number): MiddlewareHandler {
+/**
+ * Middleware: signs every answer (errors too) with the world's key, under
+ * `HTTP_RESPONSE` of the version the request was verified in, or else the
+ * world's own.
+ */
+function signResponses(
+  identity: Identity,
+  clock: () => number,
+  version: ProtocolVersion,
+): MiddlewareHandler<WorldEnv> {
   return async (c, next) => {
     await next();
     const body = await c.res.text();
     const headers = new Headers(c.res.headers);
-    const signature = await signHttpResponse(identity, c.res.status, body, { clock });
+    const signature = await signHttpResponse(identity, c.res.status, body, {
+      clock,
+      version: c.get("replyVersion") ?? version,
+    });
     for (const [name, value] of Object.entries(signature)) headers.set(name, value);
     c.res = new Response(body, { status: c.res.status, headers });
   };
-}
-
-async function agentIdOf(publicKey: string): Promise<string | undefined> {
-  try {
-    return await agentIdFromPublicKey(publicKey);
-  } catch {
-    return undefined;
-  }
 }
 
 /** Compares a given password with the world's in constant time (over their SHA-256). */

@@ -264,7 +264,7 @@ export function defaultContract(): GatewayContract {
  * @example
  * ```ts
  * import { validateResponse } from "./contract.ts";
- * const result = validateResponse("GET", "/worlds", 200, { worlds: [], nextCursor: null });
+ * const result = validateResponse("GET", "/worlds", 200, { worlds: [], nextCursor: null, revision: "" });
  * console.log(result.ok); // true
  * ```
  */

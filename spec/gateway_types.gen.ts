@@ -36,6 +36,8 @@ export interface paths {
          *     announce that brought them online (renewing a live lease does not move a world). Pass the
          *     previous page's `nextCursor` as `cursor` for the next page; `nextCursor` is `null` on the
          *     last page. A world that expires between two pages is simply not on the later one.
+         *     `revision` is the id of the newest change the listing reflects: `GET /watch?since=` it
+         *     streams every change after it, so a client lists once and then follows the stream.
          */
         get: operations["listWorlds"];
         put?: never;
@@ -76,6 +78,58 @@ export interface paths {
          *     `GET /worlds`: newest lease first, `nextCursor` `null` on the last page.
          */
         get: operations["listAgents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/watch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Server-Sent Events: every change to the set of live worlds (and agents), resumable.
+         * @description A `text/event-stream` that stays open. It starts with a `retry:` line (the reconnection
+         *     delay, 2000 ms), then:
+         *
+         *     - without a resume id, a `hello` event whose `data` is `{"revision": ...}` and whose `id`
+         *       is that revision: the stream goes on from there;
+         *     - with a resume id (the `Last-Event-ID` header, which wins, or `?since=`), exactly the
+         *       events after it, oldest first, with no gap and no duplicate; or, when the gateway no
+         *       longer holds that id (older than what it keeps, or from another gateway or an earlier
+         *       run of this one), a `reset` event whose `data` is `{"revision": ...}`: list again
+         *       (`GET /worlds`), then carry on from the stream, which continues after that revision.
+         *
+         *     To follow the directory: `GET /worlds` (its answer carries `revision`), then
+         *     `GET /watch?since=<revision>`. An event after the revision may already be reflected in
+         *     the listing; applying it again is harmless (an upsert or a removal).
+         *
+         *     Every event has an opaque `id:` (ordered within one gateway; compare only for equality),
+         *     an `event:` naming the change and a one-line JSON `data:`:
+         *
+         *     | event | data |
+         *     | --- | --- |
+         *     | `world.announced` | the `/worlds` item (`WorldSummary`): the world came online |
+         *     | `world.updated` | the `/worlds` item: its name or reachability changed |
+         *     | `world.expired` | `WorldExpiredEvent`: it went offline, and why |
+         *     | `world.owner_changed` | `WorldOwnerChangedEvent` |
+         *     | `agent.announced`, `agent.updated` | the `/agents` item (`Agent`); only with `agents=1` |
+         *     | `agent.expired` | `AgentExpiredEvent`; only with `agents=1` |
+         *     | `hello`, `reset` | `WatchRevision` |
+         *
+         *     A comment line (`: keep-alive`) is sent every 15 s so proxies keep the connection; on a
+         *     filtered stream it may carry an `id:` alone, which moves the client's last event id past
+         *     events it did not ask for without dispatching an event. A client that does not read its
+         *     events is disconnected once 1 MiB is waiting for it; it reconnects with its last id.
+         *     The `x-events` extension maps each event name to the schema of its `data`.
+         */
+        get: operations["watchDirectory"];
         put?: never;
         post?: never;
         delete?: never;
@@ -231,6 +285,96 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The live directory, a web page for people.
+         * @description Live worlds with their name, id, reachability and when they were last seen, kept current
+         *     from `GET /watch` without reloading; `/#/world/<worldId>` shows one world and lets a person
+         *     watch and play it through `GET /ws`. Static HTML with one script and one stylesheet
+         *     (`/assets/*`, referenced with `?v=<version>` and cached for a year), served with a strict
+         *     Content-Security-Policy, `X-Content-Type-Options: nosniff`, `Referrer-Policy: no-referrer`,
+         *     an `ETag` and `Cache-Control: no-cache` (revalidated on each load).
+         */
+        get: operations["getDirectoryPage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/docs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * This document, rendered for people (Swagger UI, served by the gateway itself).
+         * @description Swagger UI (the `swagger-ui-dist` npm package, pinned) renders `/openapi.yaml`; its files
+         *     are served from `/docs/assets/*`, never from elsewhere. Its Content-Security-Policy is the
+         *     page's plus `img-src data:`, for the icons Swagger UI's stylesheet draws as `data:` SVG
+         *     images. "Try it out" sends requests to the gateway serving the page.
+         */
+        get: operations["getApiDocs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/assets/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A script, stylesheet or icon of the directory page.
+         * @description With `?v=` equal to the file's current version (as the page references it) the answer is
+         *     `Cache-Control: public, max-age=31536000, immutable`; otherwise `no-cache`. Compressed
+         *     with gzip when the client accepts it.
+         */
+        get: operations["getPageAsset"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/docs/assets/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A file of the rendered docs (Swagger UI's bundle and stylesheet, and ours).
+         * @description Cached as `/assets/{file}` is.
+         */
+        get: operations["getDocsAsset"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/openapi.yaml": {
         parameters: {
             query?: never;
@@ -293,7 +437,7 @@ export interface components {
          *     }
          */
         Endpoint: {
-            /** @description Host name or IP address. */
+            /** @description A DNS host name or an IP address (no scheme, port, path or userinfo). */
             address: string;
             port: number;
             /** @description The transport, e.g. `tcp`. */
@@ -338,10 +482,68 @@ export interface components {
             reachable: boolean;
             lastSeen: components["schemas"]["Timestamp"];
         };
+        /**
+         * @description An opaque change-stream event id (1–256 printable ASCII characters, no spaces).
+         * @example 3f9c2a1b.42
+         */
+        EventId: string;
+        /**
+         * @description The id of the newest change the listing reflects: pass it as `since` to `GET /watch` to
+         *     follow the directory from this listing on.
+         * @example 3f9c2a1b.42
+         */
+        Revision: string;
+        /**
+         * @description `data` of `hello` (where the stream starts) and `reset` (list again).
+         * @example {
+         *       "revision": "3f9c2a1b.42"
+         *     }
+         */
+        WatchRevision: {
+            revision: components["schemas"]["Revision"];
+        };
+        /**
+         * @description Why a lease ended: `ttl` (no heartbeat for the TTL), `deregistered` (the agent said
+         *     goodbye, or stopped hosting the world), `admin` (an operator removed it), `rotated` (its
+         *     key was replaced).
+         * @enum {string}
+         */
+        ExpiryReason: "ttl" | "deregistered" | "admin" | "rotated";
+        /**
+         * @description `data` of `world.expired`: the world went offline.
+         * @example {
+         *       "worldId": "pixel-city",
+         *       "agentId": "aw:sha256:39f713d0a644253f04529421b9f51b9b08979d08295959c4f3990ee617f5139f",
+         *       "reason": "ttl",
+         *       "at": 1774276760000
+         *     }
+         */
+        WorldExpiredEvent: {
+            worldId: components["schemas"]["WorldId"];
+            agentId: components["schemas"]["AgentId"];
+            reason: components["schemas"]["ExpiryReason"];
+            at: components["schemas"]["Timestamp"];
+        };
+        /** @description `data` of `agent.expired`: an agent that hosts no world went offline. */
+        AgentExpiredEvent: {
+            agentId: components["schemas"]["AgentId"];
+            reason: components["schemas"]["ExpiryReason"];
+            at: components["schemas"]["Timestamp"];
+        };
+        /** @description `data` of `world.owner_changed`: the agent owning the world id changed. */
+        WorldOwnerChangedEvent: {
+            worldId: components["schemas"]["WorldId"];
+            /** @description The previous owner's agent id; `null` when it had none. */
+            previousOwner: string | null;
+            /** @description The new owner's agent id; `null` when the id was released. */
+            owner: string | null;
+            at: components["schemas"]["Timestamp"];
+        };
         WorldPage: {
             worlds: components["schemas"]["WorldSummary"][];
             /** @description The opaque cursor of the next page; `null` on the last page. */
             nextCursor: string | null;
+            revision: components["schemas"]["Revision"];
         };
         World: {
             worldId: components["schemas"]["WorldId"];
@@ -371,6 +573,7 @@ export interface components {
             agents: components["schemas"]["Agent"][];
             /** @description The opaque cursor of the next page; `null` on the last page. */
             nextCursor: string | null;
+            revision: components["schemas"]["Revision"];
         };
         Peer: {
             agentId: components["schemas"]["AgentId"];
@@ -659,6 +862,16 @@ export interface components {
     };
     parameters: {
         /**
+         * @description The `ETag` of a cached copy; 304 when it is current.
+         * @example "dXfGrQ9whCP-wv3Z"
+         */
+        IfNoneMatch: string;
+        /**
+         * @description The file's version, as the page references it; then it is cached for a year.
+         * @example GgeklwJqRr
+         */
+        AssetVersion: string;
+        /**
          * @description The most items to return.
          * @example 100
          */
@@ -694,6 +907,23 @@ export interface components {
     };
     requestBodies: never;
     headers: {
+        /**
+         * @description The version of this representation; send it back in `If-None-Match`.
+         * @example "dXfGrQ9whCP-wv3Z"
+         */
+        ETag: string;
+        /** @description Cached copies are revalidated on every use. */
+        Revalidate: "no-cache";
+        /**
+         * @description Only this origin's script, style, images and connections; nothing inline.
+         * @example default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'
+         */
+        PageCsp: string;
+        /**
+         * @description The page's policy plus `img-src data:` for Swagger UI's icons.
+         * @example default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'
+         */
+        DocsCsp: string;
         /** @description Reads are open to every origin. */
         AccessControlAllowOrigin: "*";
     };
@@ -830,6 +1060,77 @@ export interface operations {
             400: components["responses"]["BadPage"];
         };
     };
+    watchDirectory: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Resume after this event id (a listing's `revision` or an event's `id`).
+                 * @example 3f9c2a1b.42
+                 */
+                since?: components["schemas"]["EventId"];
+                /**
+                 * @description Only this world's `world.*` events (and `hello`/`reset`).
+                 * @example pixel-city
+                 */
+                world?: components["schemas"]["WorldId"];
+                /**
+                 * @description `1`: `agent.*` events as well (agents that host no world).
+                 * @example 1
+                 */
+                agents?: "0" | "1" | "false" | "true";
+            };
+            header?: {
+                /**
+                 * @description Resume after this event id; sent by `EventSource` when it reconnects.
+                 * @example 3f9c2a1b.42
+                 */
+                "Last-Event-ID"?: components["schemas"]["EventId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event stream. */
+            200: {
+                headers: {
+                    /** @description Never cached, never transformed (compressed) on the way. */
+                    "Cache-Control"?: "no-store, no-transform";
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description `world`, `agents`, `since` or `Last-Event-ID` is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /**
+             * @description Too many `/watch` clients, in all (1000) or from this address (16). Retry after
+             *     `Retry-After` seconds.
+             */
+            429: {
+                headers: {
+                    /**
+                     * @description Seconds to wait before connecting again.
+                     * @example 5
+                     */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     ping: {
         parameters: {
             query?: never;
@@ -916,7 +1217,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        /** @description At most 64 KiB. */
+        /** @description At most 8 KiB. */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["Announce"];
@@ -968,7 +1269,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The body is larger than 64 KiB. */
+            /** @description The body is larger than 8 KiB. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1184,6 +1485,190 @@ export interface operations {
             };
             /** @description The request is not a WebSocket upgrade. */
             426: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getDirectoryPage: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The `ETag` of a cached copy; 304 when it is current.
+                 * @example "dXfGrQ9whCP-wv3Z"
+                 */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page. */
+            200: {
+                headers: {
+                    "Content-Security-Policy": components["headers"]["PageCsp"];
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Revalidate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description `If-None-Match` names the current `ETag`: the cached copy is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getApiDocs: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The `ETag` of a cached copy; 304 when it is current.
+                 * @example "dXfGrQ9whCP-wv3Z"
+                 */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The docs page. */
+            200: {
+                headers: {
+                    "Content-Security-Policy": components["headers"]["DocsCsp"];
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Revalidate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description `If-None-Match` names the current `ETag`: the cached copy is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getPageAsset: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The file's version, as the page references it; then it is cached for a year.
+                 * @example GgeklwJqRr
+                 */
+                v?: components["parameters"]["AssetVersion"];
+            };
+            header?: {
+                /**
+                 * @description The `ETag` of a cached copy; 304 when it is current.
+                 * @example "dXfGrQ9whCP-wv3Z"
+                 */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                /** @example app.js */
+                file: "app.js" | "app.css" | "icon.svg";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example // The live directory */
+                    "text/javascript": string;
+                    /** @example :root { color-scheme: light dark; } */
+                    "text/css": string;
+                    /** @example <svg xmlns="http://www.w3.org/2000/svg"></svg> */
+                    "image/svg+xml": string;
+                };
+            };
+            /** @description `If-None-Match` names the current `ETag`. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such file. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getDocsAsset: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The file's version, as the page references it; then it is cached for a year.
+                 * @example GgeklwJqRr
+                 */
+                v?: components["parameters"]["AssetVersion"];
+            };
+            header?: {
+                /**
+                 * @description The `ETag` of a cached copy; 304 when it is current.
+                 * @example "dXfGrQ9whCP-wv3Z"
+                 */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                /** @example swagger-ui-bundle.js */
+                file: "docs.js" | "docs.css" | "swagger-ui-bundle.js" | "swagger-ui.css";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example // Renders this gateway's openapi.yaml with Swagger UI */
+                    "text/javascript": string;
+                    /** @example .swagger-ui { font-family: sans-serif; } */
+                    "text/css": string;
+                };
+            };
+            /** @description `If-None-Match` names the current `ETag`. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such file. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

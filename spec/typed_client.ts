@@ -75,7 +75,7 @@ export interface GatewayClient {
  * ```ts
  * import { createGatewayClient } from "./typed_client.ts";
  * const client = createGatewayClient("http://gateway.test", {
- *   fetch: () => Promise.resolve(Response.json({ worlds: [], nextCursor: null })),
+ *   fetch: () => Promise.resolve(Response.json({ worlds: [], nextCursor: null, revision: "b.0" })),
  * });
  * const page = await client.worlds({ limit: 10 });
  * console.log(page.nextCursor); // null

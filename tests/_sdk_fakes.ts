@@ -21,7 +21,9 @@ export interface FakeAnswer {
   delayMs?: number;
 }
 
-export type Responder = (call: RecordedCall) => FakeAnswer | undefined;
+export type Responder = (
+  call: RecordedCall,
+) => FakeAnswer | undefined | Promise<FakeAnswer | undefined>;
 
 export interface Recorder {
   /** `http://127.0.0.1:<port>` */
@@ -65,7 +67,7 @@ export function startRecorder(respond: Responder = () => undefined): Recorder {
           json,
         };
         calls.push(call);
-        const answer = respond(call) ?? {};
+        const answer = (await respond(call)) ?? {};
         if (answer.delayMs) {
           await new Promise<void>((resolve) => {
             const delay = {

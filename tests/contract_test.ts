@@ -12,9 +12,25 @@ import {
   type Identity,
 } from "../protocol/mod.ts";
 import { createWorldServer } from "../sdk/mod.ts";
-import { documentedResponses, validateFetchResponse, validateSchema } from "../spec/contract.ts";
+import { parse } from "yaml";
+import {
+  documentedResponses,
+  validateFetchResponse,
+  validateResponse,
+  validateSchema,
+} from "../spec/contract.ts";
 import { assert, assertEquals } from "./assert.ts";
 import { Client, until, wsUrl } from "./_ws.ts";
+import { SseReader } from "./_sse.ts";
+
+/** `/watch`'s `x-events`: each event name and the component schema of its `data`. */
+function xEvents(): Record<string, string> {
+  const spec = parse(Deno.readTextFileSync(new URL("../openapi.yaml", import.meta.url)));
+  const events: Record<string, { $ref: string }> = spec.paths["/watch"].get["x-events"];
+  return Object.fromEntries(
+    Object.entries(events).map(([name, { $ref }]) => [name, $ref.split("/").pop()!]),
+  );
+}
 
 Deno.test("every documented status of every operation is produced and matches the spec", async () => {
   const dataDir = await Deno.makeTempDir();
@@ -23,9 +39,13 @@ Deno.test("every documented status of every operation is produced and matches th
     port: 0,
     hostname: "127.0.0.1",
     maxAgents: 3,
+    watch: { maxClientsPerAddress: 2 },
   });
   const { url } = await gateway.start();
   const seen = new Set<string>();
+  // Watches the whole run; its events are held to the schemas `x-events` names.
+  const stream = await fetch(`${url}/watch`);
+  const watcher = new SseReader(stream.body!);
 
   /** Calls the gateway and holds the answer to the spec. */
   async function call(
@@ -34,9 +54,11 @@ Deno.test("every documented status of every operation is produced and matches th
     path: string,
     expected: number,
     body?: unknown,
+    headers?: Record<string, string>,
   ): Promise<Response> {
     const response = await fetch(`${url}${path}`, {
       method,
+      headers,
       body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
     });
     assertEquals(response.status, expected, `${method} ${path}`);
@@ -127,6 +149,46 @@ Deno.test("every documented status of every operation is produced and matches th
     await call("GET", "/peer/peers", "/peer/peers?limit=x", 400);
     await call("GET", "/openapi.yaml", "/openapi.yaml", 200);
 
+    // The change stream: 200 is a stream (validated by its start), 400, and 429 past the cap.
+    assertEquals(stream.status, 200);
+    assertEquals(stream.headers.get("content-type"), "text/event-stream; charset=utf-8");
+    const hello = await watcher.nextEvent();
+    assertEquals(hello.event, "hello");
+    assert(validateResponse("GET", "/watch", 200, "retry: 2000\n\n").ok);
+    seen.add("GET /watch 200");
+    await call("GET", "/watch", "/watch?world=-bad", 400);
+    const second = await fetch(`${url}/watch`);
+    await call("GET", "/watch", "/watch", 429);
+    await second.body?.cancel();
+    const events = [hello];
+    for (let i = 0; i < 3; i++) events.push(await watcher.nextEvent());
+    assertEquals(events.map((e) => e.event), [
+      "hello",
+      "world.announced",
+      "world.announced",
+      "world.announced",
+    ]);
+    const schemaOf = xEvents();
+    for (const event of events) {
+      const result = validateSchema(schemaOf[event.event], event.data);
+      assert(result.ok, `${event.event}: ${result.errors}`);
+    }
+
+    // The pages and their assets: 200, and 304 for the ETag just served.
+    for (
+      const [template, path] of [
+        ["/", "/"],
+        ["/docs", "/docs"],
+        ["/assets/{file}", "/assets/app.js"],
+        ["/docs/assets/{file}", "/docs/assets/swagger-ui.css"],
+      ]
+    ) {
+      const etag = (await call("GET", template, path, 200)).headers.get("etag")!;
+      await call("GET", template, path, 304, undefined, { "if-none-match": etag });
+    }
+    await call("GET", "/assets/{file}", "/assets/nope.js", 404);
+    await call("GET", "/docs/assets/{file}", "/docs/assets/nope.js", 404);
+
     // The WebSocket bridge: 426 without an upgrade, 101 and spec-shaped frames with one.
     await call("GET", "/ws", "/ws?world=contract", 426);
     client = new Client(wsUrl(url, "?world=contract"));
@@ -193,6 +255,7 @@ Deno.test("every documented status of every operation is produced and matches th
       .filter((key) => !seen.has(key));
     assertEquals(missing, [], "documented responses never exercised");
   } finally {
+    await watcher.cancel();
     await client?.close();
     await world.stop();
     await gateway.stop();

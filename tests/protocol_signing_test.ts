@@ -8,11 +8,12 @@ import {
   signWithDomainSeparator,
   verifyHttpRequestHeaders,
   verifyHttpResponseHeaders,
+  type VerifyOptions,
   verifyWithDomainSeparator,
 } from "../protocol/mod.ts";
 import { setNativeEd25519 } from "../protocol/_ed25519.ts";
 import { vectorIdentity, vectors } from "./_helpers.ts";
-import { assert, assertEquals, assertThrows } from "./assert.ts";
+import { assert, assertEquals, assertMatch, assertRejects, assertThrows } from "./assert.ts";
 
 const vector = vectors.signatures.find((v) => v.separator === "ANNOUNCE")!;
 const publicKey = vectors.identities[vector.identity].publicKeyB64;
@@ -140,7 +141,7 @@ function verifyRequest(
       body: string;
     }
   >,
-  options = at(0),
+  options: VerifyOptions = at(0),
 ) {
   return verifyHttpRequestHeaders(
     overrides.headers ?? request.headers,
@@ -202,7 +203,7 @@ Deno.test("request verification reads headers case-insensitively, from Headers t
   const lower = Object.fromEntries(
     Object.entries(request.headers).map(([k, v]) => [k.toLowerCase(), v]),
   );
-  assertEquals(await verifyRequest({ headers: lower }), { ok: true });
+  assertEquals(await verifyRequest({ headers: lower }), { ok: true, version: "1.2" });
   const result = await verifyHttpRequestHeaders(
     new Headers(request.headers),
     "post",
@@ -212,7 +213,7 @@ Deno.test("request verification reads headers case-insensitively, from Headers t
     requestKey,
     at(0),
   );
-  assertEquals(result, { ok: true });
+  assertEquals(result, { ok: true, version: "1.2" });
 });
 
 Deno.test("request verification rejects a malformed timestamp and another version", async () => {
@@ -224,8 +225,14 @@ Deno.test("request verification rejects a malformed timestamp and another versio
   const badVersion = { ...request.headers, "X-AgentWorld-Version": "9.9" };
   assertEquals(
     (await verifyRequest({ headers: badVersion })).error,
-    "unsupported X-AgentWorld-Version: 9.9",
+    'unsupported protocol version "9.9" (supported: 1.2, 1.3, 1.4, 1.5, 1.6)',
   );
+});
+
+Deno.test("request verification can be held to a subset of the versions", async () => {
+  const result = await verifyRequest({}, { ...at(0), versions: ["1.4", "1.5"] });
+  assertEquals(result.ok, false);
+  assertMatch(result.error!, /unsupported protocol version "1.2"/);
 });
 
 Deno.test("response verification rejects another status, a skewed time and a changed body", async () => {
@@ -251,12 +258,19 @@ Deno.test("freshly signed request and response headers round-trip", async () => 
   const headers = await signHttpRequest(identity, "post", "h:1", "/p", body);
   assertEquals(
     await verifyHttpRequestHeaders(headers, "POST", "/p", "h:1", body, identity.publicKeyB64),
-    {
-      ok: true,
-    },
+    { ok: true, version: "1.2" },
   );
-  const response = await signHttpResponse(identity, 404, "");
+  const response = await signHttpResponse(identity, 404, "", { version: "1.5" });
   assertEquals(await verifyHttpResponseHeaders(response, 404, "", identity.publicKeyB64), {
     ok: true,
+    version: "1.5",
   });
+});
+
+Deno.test("signing under a version that is not spoken here throws, naming the supported ones", async () => {
+  const identity = await generateIdentity();
+  await assertRejects(
+    () => signHttpRequest(identity, "POST", "h", "/p", "", { version: "1.9" as "1.2" }),
+    /unsupported protocol version "1.9" \(supported: 1.2, 1.3, 1.4, 1.5, 1.6\)/,
+  );
 });

@@ -81,7 +81,7 @@ Deno.test("an announce carries a valid ANNOUNCE body signature and valid request
       call.bodyText,
       identity.publicKeyB64,
     );
-    assertEquals(headers, { ok: true });
+    assertEquals(headers, { ok: true, version: "1.2" });
   });
 });
 

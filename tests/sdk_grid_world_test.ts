@@ -152,6 +152,15 @@ Deno.test("an empty GATEWAY_URL leaves the world without gateways", () => {
   assertEquals(worldConfigFromEnv({ GATEWAY_URL: "" }).gatewayUrls, "");
 });
 
+Deno.test("PROTOCOL_VERSION sets the version the world speaks, and an unknown one is a TypeError", () => {
+  assertEquals(worldConfigFromEnv({}).protocolVersion, undefined);
+  assertEquals(worldConfigFromEnv({ PROTOCOL_VERSION: "1.6" }).protocolVersion, "1.6");
+  assertThrows(
+    () => worldConfigFromEnv({ PROTOCOL_VERSION: "1.7" }),
+    /unsupported protocol version "1.7"/,
+  );
+});
+
 Deno.test("a number variable that is not an integer is a TypeError", () => {
   assertThrows(() => worldConfigFromEnv({ PORT: "80a" }), /PORT must be/);
   assertThrows(() => worldConfigFromEnv({ HEARTBEAT_INTERVAL_MS: "-5" }), /HEARTBEAT/);

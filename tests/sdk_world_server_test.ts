@@ -342,7 +342,7 @@ Deno.test("a body that is not JSON is refused with 400", async () => {
   await withWorld({}, noHooks, async (world) => {
     const answer = await post(world, "{not json");
     assertEquals(answer.status, 400);
-    assertEquals(answer.body, { error: "body is not JSON" });
+    assertEquals(answer.body, { error: "body is not valid JSON" });
   });
 });
 
@@ -356,8 +356,11 @@ Deno.test("a body that is not a peer message is refused with 400 naming the fiel
 
 Deno.test("a message whose content is not JSON is refused with 400", async () => {
   await withWorld({}, noHooks, async (world) => {
-    const message = await createPeerMessage(await generateIdentity(), PEER_EVENTS.JOIN, {});
-    const answer = await post(world, { ...message, content: "{oops" });
+    const agent = await generateIdentity();
+    const { signature: _, ...unsigned } = await createPeerMessage(agent, PEER_EVENTS.JOIN, {});
+    const signed = { ...unsigned, content: "{oops" };
+    const signature = await signWithDomainSeparator(DOMAIN_SEPARATORS.MESSAGE, signed, agent);
+    const answer = await post(world, { ...signed, signature });
     assertEquals(answer.status, 400);
     assertEquals(answer.body, { error: "content is not JSON" });
   });
@@ -385,7 +388,7 @@ Deno.test("a body over 256 KiB is refused with 413", async () => {
     });
     const answer = await post(world, message);
     assertEquals(answer.status, 413);
-    assertMatch(answer.body.error as string, /larger than 262144 bytes/);
+    assertEquals(answer.body.error, `body exceeds ${MAX_PEER_MESSAGE_BYTES} bytes`);
   });
 });
 
@@ -422,7 +425,7 @@ Deno.test("every /peer/message answer carries response-signature headers of the 
         answer.text,
         world.identity.publicKeyB64,
       );
-      assertEquals(result, { ok: true });
+      assertEquals(result, { ok: true, version: "1.2" });
     }
   });
 });
@@ -524,7 +527,7 @@ Deno.test("state broadcasts reach a member that gave an endpoint, signed by the 
         call.bodyText,
         world.identity.publicKeyB64,
       );
-      assertEquals(headers, { ok: true });
+      assertEquals(headers, { ok: true, version: "1.2" });
       const content = parseContent(parsed.value.content) as Record<string, unknown>;
       assertEquals(Object.keys(content), ["worldId", "worldName", "agents", "state"]);
       assertEquals(content.worldId, "test-world");

@@ -100,7 +100,7 @@ Deno.test("a request body is held to the request schema, encoded content include
 });
 
 Deno.test("a fetched response is checked for status, media type and body", async () => {
-  const ok = Response.json({ worlds: [], nextCursor: null });
+  const ok = Response.json({ worlds: [], nextCursor: null, revision: "b.0" });
   assertEquals(await validateFetchResponse("GET", "/worlds", ok), { ok: true });
   const text = new Response("{}", { headers: { "content-type": "text/plain" } });
   const result = await validateFetchResponse("GET", "/worlds", text);

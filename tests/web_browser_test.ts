@@ -1,0 +1,241 @@
+/**
+ * The web page and the API docs in a real headless Chromium, against a real
+ * gateway and real worlds on 127.0.0.1: the live list follows announces and
+ * expiries without a reload, a person watches, joins and moves in a world
+ * through `/ws`, and `/docs` renders without a CSP violation. Screenshots
+ * are kept under each test's temp dir (their paths are printed).
+ */
+import { createGateway, type Gateway } from "../gateway/mod.ts";
+import { startGridWorld } from "../examples/grid_world.ts";
+import { browserTest, DESKTOP, type Page, PHONE, waitForText } from "./_browser.ts";
+import { spawnTask } from "./_process.ts";
+import { assert, assertEquals } from "./assert.ts";
+
+async function startGateway(
+  dir: string,
+  staleTtlMs: number,
+  port = 0,
+): Promise<[Gateway, string]> {
+  const gateway = await createGateway({
+    dataDir: dir,
+    port,
+    hostname: "127.0.0.1",
+    staleTtlMs,
+  });
+  return [gateway, (await gateway.start()).url];
+}
+
+/** The names the page lists, in order. */
+function listed(page: Page): Promise<string[]> {
+  return page.$$eval("#worlds li h2", (items) => items.map((item) => item.textContent ?? ""));
+}
+
+browserTest(
+  "the page lists a world announced after it loaded and drops it when its lease ends",
+  async ({ page, dir, problems, screenshot }) => {
+    const [gateway, url] = await startGateway(`${dir}/gateway`, 1500);
+    let world: Awaited<ReturnType<typeof startGridWorld>>["world"] | undefined;
+    try {
+      await page.setViewport(PHONE);
+      const started = performance.now();
+      await page.goto(url, { waitUntil: "load" });
+      await waitForText(page, "#count", "No world is live");
+      const firstRender = performance.now() - started;
+      await waitForText(page, "#connection", "Live");
+      const paint = await page.evaluate(() =>
+        performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? -1
+      );
+      console.log(
+        `first render of the list: ${firstRender.toFixed(0)} ms after navigation; FCP ${
+          paint.toFixed(0)
+        } ms`,
+      );
+
+      ({ world } = await startGridWorld({
+        worldId: "late-comer",
+        worldName: "Late Comer",
+        port: 0,
+        hostname: "127.0.0.1",
+        dataDir: `${dir}/world`,
+        gatewayUrls: [url],
+        heartbeatIntervalMs: 300,
+        broadcastIntervalMs: 60_000,
+      }));
+      await waitForText(page, "#worlds", "Late Comer");
+      assertEquals(await listed(page), ["Late Comer"]);
+      await waitForText(page, "#count", "1 live world");
+      assertEquals(
+        await page.$eval("#worlds li", (item) => item.textContent?.includes("reachable")),
+        true,
+      );
+      await screenshot("directory-phone");
+
+      // Silent from now on: the lease runs out and the stream says so.
+      await world.stop();
+      world = undefined;
+      await waitForText(page, "#count", "No world is live", 10_000);
+      assertEquals(await listed(page), []);
+      assertEquals(problems, [], "no console error or CSP violation");
+    } finally {
+      await world?.stop();
+      await gateway.stop();
+    }
+  },
+);
+
+browserTest(
+  "after a gateway restart the page reconnects, is told to reset, and lists again",
+  async ({ page, dir, problems }) => {
+    let [gateway, url] = await startGateway(`${dir}/gateway`, 90_000);
+    const worlds: Awaited<ReturnType<typeof startGridWorld>>["world"][] = [];
+    const startWorld = async (worldId: string, name: string) => {
+      const { world } = await startGridWorld({
+        worldId,
+        worldName: name,
+        port: 0,
+        hostname: "127.0.0.1",
+        dataDir: `${dir}/${worldId}`,
+        gatewayUrls: [url],
+        heartbeatIntervalMs: 60_000,
+        broadcastIntervalMs: 60_000,
+      });
+      worlds.push(world);
+    };
+    try {
+      await page.setViewport(DESKTOP);
+      await startWorld("before", "Before");
+      await page.goto(url, { waitUntil: "load" });
+      await waitForText(page, "#worlds", "Before");
+      await waitForText(page, "#connection", "Live");
+
+      // Another gateway at the same address: it never knew "Before", so no event
+      // will ever remove it, and the page's last event id is not held there.
+      // Only the reset, and listing again, can bring the page up to date.
+      const port = Number(new URL(url).port);
+      await gateway.stop();
+      await worlds.shift()!.stop();
+      await waitForText(page, "#connection", "Reconnecting");
+      [gateway, url] = await startGateway(`${dir}/gateway-2`, 90_000, port);
+      await startWorld("after", "After");
+      await waitForText(page, "#worlds", "After", 15_000);
+      await page.waitForFunction(
+        `!document.querySelector("#worlds").textContent.includes("Before")`,
+        {
+          timeout: 10_000,
+          polling: 50,
+        },
+      ).then((handle) => handle.dispose());
+      assertEquals(await listed(page), ["After"]);
+      await waitForText(page, "#connection", "Live");
+      // Chromium logs the refused reconnects while the gateway was down; nothing else.
+      const others = problems.filter((p) => !p.includes("ERR_CONNECTION_REFUSED"));
+      assertEquals(others, [], "no other console error or CSP violation");
+    } finally {
+      for (const world of worlds) await world.stop();
+      await gateway.stop();
+    }
+  },
+);
+
+browserTest(
+  "a person watches, joins and moves in a world through /ws and sees its state",
+  async ({ page, dir, problems, screenshot }) => {
+    const gateway = await spawnTask("gateway", {
+      HTTP_PORT: "0",
+      LISTEN_ADDR: "127.0.0.1",
+      DATA_DIR: `${dir}/gateway`,
+    });
+    const world = await spawnTask("world", {
+      WORLD_ID: "browser-grid",
+      WORLD_NAME: "Browser Grid",
+      GATEWAY_URL: gateway.url,
+      PORT: "0",
+      LISTEN_ADDR: "127.0.0.1",
+      DATA_DIR: `${dir}/world`,
+      BROADCAST_INTERVAL_MS: "200",
+    });
+    try {
+      await page.setViewport(DESKTOP);
+      await page.goto(gateway.url, { waitUntil: "load" });
+      await waitForText(page, "#worlds", "Browser Grid");
+      await page.click("#worlds a");
+      await waitForText(page, "#world-details", "browser-grid");
+      assertEquals(await page.$eval("#world-title", (h) => h.textContent), "Browser Grid");
+
+      await page.click("#watch");
+      await page.waitForSelector("#alias", { visible: true });
+      await page.type("#alias", "Ada");
+      await page.keyboard.press("Enter");
+      await page.waitForSelector("#actions button", { visible: true });
+      const buttons = await page.$$eval("#actions button", (all) => all.map((b) => b.textContent));
+      assertEquals(buttons, ["up", "down", "left", "right"], "the manifest's actions as buttons");
+      await page.waitForSelector("#board", { visible: true });
+      // The gateway's own watcher membership stands on the grid too: ours is
+      // the agent that moves. A step may hit the edge or a taken cell, so try each.
+      const before = await state(page);
+      let moved: { x: number; y: number } | undefined;
+      for (const direction of ["right", "left", "down", "up"]) {
+        await page.click(`#actions button[data-action*='"${direction}"']`);
+        const changed = await page.waitForFunction(
+          `document.querySelector("#state").textContent !== ${
+            JSON.stringify(JSON.stringify(before, null, 2))
+          }`,
+          { timeout: 2_000, polling: 50 },
+        ).then((handle) => handle.dispose(), () => false);
+        if (changed === false) continue;
+        const after = await state(page);
+        moved = after.agents.find((agent) => {
+          const old = before.agents.find((a) => a.agentId === agent.agentId);
+          return old && Math.abs(old.x - agent.x) + Math.abs(old.y - agent.y) === 1;
+        });
+        if (moved) break;
+      }
+      assert(moved, "our agent moved one cell");
+      const label = await page.$eval("#board", (board) => board.getAttribute("aria-label") ?? "");
+      assert(
+        label.includes(`(${moved.x}, ${moved.y})`),
+        `the board shows where it stands: ${label}`,
+      );
+      // The gateway relays the world's own broadcasts too (world.state frames).
+      const relayed = await page.$eval("#announcer", (p) => p.textContent ?? "");
+      assert(!relayed.includes("Could not"), relayed);
+      await screenshot("world-desktop");
+      // A phone's width without isMobile, which would make Chromium reload the page.
+      await page.setViewport({ ...PHONE, isMobile: false, hasTouch: false });
+      await screenshot("world-phone");
+      assertEquals(problems, [], "no console error or CSP violation");
+    } finally {
+      await world.kill("SIGTERM");
+      await gateway.kill("SIGTERM");
+    }
+  },
+);
+
+interface GridState {
+  width: number;
+  height: number;
+  agents: { agentId: string; x: number; y: number }[];
+}
+
+async function state(page: Page): Promise<GridState> {
+  return JSON.parse(await page.$eval("#state", (pre) => pre.textContent ?? "null"));
+}
+
+browserTest(
+  "/docs renders the API with its title and no CSP violation",
+  async ({ page, dir, problems, screenshot }) => {
+    const [gateway, url] = await startGateway(`${dir}/gateway`, 90_000);
+    try {
+      await page.setViewport(DESKTOP);
+      await page.goto(`${url}/docs`, { waitUntil: "load" });
+      await waitForText(page, ".swagger-ui .title", "AgentWorlds gateway", 15_000);
+      await page.waitForSelector(".opblock-tag-section", { visible: true });
+      const operations = await page.$$eval(".opblock-summary-path", (all) => all.length);
+      assert(operations >= 10, `${operations} operations shown`);
+      await screenshot("docs-desktop");
+      assertEquals(problems, [], "no console error or CSP violation");
+    } finally {
+      await gateway.stop();
+    }
+  },
+);
