@@ -41,6 +41,8 @@ export interface ThroughputRun {
   errors: number;
   /** Cores the redis-server process used meanwhile. */
   redisCores: number;
+  /** CPU of the store instances (this process's threads) per heartbeat, µs (warm-up included). */
+  clientCpuUsPerHeartbeat: number;
 }
 
 /** What {@linkcode benchRedis} measured. */
@@ -269,12 +271,14 @@ export async function benchRedis(
       for (const instances of [1, 2, 3]) {
         await settleAof(admin);
         const meterRun = cpuMeter(pid);
+        const meterClient = cpuMeter(Deno.pid);
         const reports = await renewThroughWorkers(
           { url: server.url, prefix, inFlight, durationMs, tsBase: 1e9 * instances },
           worlds,
           instances,
         );
         const run = meterRun();
+        const client = meterClient();
         const renewed = reports.reduce((sum, r) => sum + r.renewed, 0);
         const wall = Math.max(...reports.map((r) => r.wallMs));
         const errors = reports.reduce((sum, r) => sum + r.errors + r.refused, 0);
@@ -283,13 +287,16 @@ export async function benchRedis(
           perSecond: renewed / wall * 1000,
           errors,
           redisCores: run.cpuMs / run.wallMs,
+          clientCpuUsPerHeartbeat: client.cpuMs * 1000 / renewed,
         });
         print(
           `heartbeats/s through ${instances} store instance(s): ${
             int(renewed / wall * 1000)
           } (${errors} errors; redis-server at ${
             (run.cpuMs / run.wallMs).toFixed(2)
-          } cores; load ${load()})`,
+          } cores, the instances ${
+            (client.cpuMs * 1000 / renewed).toFixed(0)
+          } µs of CPU per heartbeat; load ${load()})`,
         );
       }
 
