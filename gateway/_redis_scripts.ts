@@ -770,8 +770,9 @@ return out
 
   /**
    * Trims the log to `ARGV[4]` ms of retention, never past an event the
-   * consumer group `ARGV[6]` has not acknowledged, and to at most `ARGV[5]`
-   * events whatever it holds. `{trimmed, unacknowledgedDropped}`.
+   * consumer group `ARGV[6]` has not acknowledged while webhooks are being
+   * delivered, and to at most `ARGV[5]` events whatever it holds.
+   * `{trimmed, unacknowledgedDropped}`.
    */
   trim: script(
     "trim",
@@ -781,7 +782,15 @@ if redis.call('EXISTS', EV) == 0 then return {0, 0} end
 local retention, maxEvents, group = tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6]
 local minid = fmt(NOW - retention)..'-0'
 local keep -- the oldest id the webhook group still needs
-for _, g in ipairs(redis.call('XINFO', 'GROUPS', EV)) do
+-- The group holds events back only while webhooks are delivered: a leader
+-- led within the retention. (Webhooks turned off must not pin the log.)
+local lead = redis.call('GET', P..'lead')
+local delivering = false
+if lead then
+  local untilMs = tonumber(string.match(lead, ' (%d+)$'))
+  delivering = untilMs ~= nil and untilMs + retention >= NOW
+end
+for _, g in ipairs(delivering and redis.call('XINFO', 'GROUPS', EV) or {}) do
   local info = hash(g)
   if info.name == group then
     keep = after(info['last-delivered-id'])
@@ -825,8 +834,9 @@ if current then
   if holder ~= ARGV[4] and tonumber(untilMs) >= NOW then return 0 end
 end
 local leaseMs = tonumber(ARGV[5])
--- The value decides (by the store clock); the expiry only cleans up.
-redis.call('SET', key, ARGV[4]..' '..fmt(NOW + leaseMs), 'PX', fmt(leaseMs + 60000))
+-- The value decides (by the store clock); the expiry only cleans up, long
+-- after (trimming reads when a leader last led).
+redis.call('SET', key, ARGV[4]..' '..fmt(NOW + leaseMs), 'PX', fmt(leaseMs + 86400000))
 return 1
 `,
   ),

@@ -174,11 +174,11 @@ redisTest({
       1,
       { maxEvents: 3, outbox: true, logger: recordingLogger(lines) },
       async ([store]) => {
+        assert(await store.outbox.lead("a", 1_000)); // webhooks are being delivered
         for (let n = 1; n <= 6; n++) await store.announce(worldAnnounce(n));
         const { unacknowledgedDropped } = await store.trim();
         assertEquals(unacknowledgedDropped, 3);
         assert(lines.some(([level, m]) => level === "error" && m.includes("maxEvents")));
-        assert(await store.outbox.lead("a", 1_000));
         assertEquals((await store.outbox.take("a", 10)).map((e) => e.worldId), ["w4", "w5", "w6"]);
       },
     );
@@ -236,5 +236,19 @@ redisTest({
       assertEquals(await store.outbox.backlog(), { pending: 2, oldestAt: first });
       await store.outbox.ack([oldest.id]);
       assertEquals(await store.outbox.backlog(), { pending: 1, oldestAt: first + 1_000 });
+    }),
+});
+
+redisTest({
+  name: "once no consumer has led for the retention, the webhook group no longer pins the log",
+  fn: () =>
+    withReplicas(1, { eventRetentionMs: 60_000, outbox: true }, async ([store], clock) => {
+      for (let n = 1; n <= 3; n++) await store.announce(worldAnnounce(n));
+      assert(await store.outbox.lead("a", 1_000));
+      await store.outbox.take("a", 1); // taken, never acknowledged: then webhooks were turned off
+      clock.advance(30_000);
+      assertEquals((await store.trim()).trimmed, 0, "within the retention of the last lead");
+      clock.advance(40_000);
+      assertEquals((await store.trim()).trimmed, 3);
     }),
 });
