@@ -242,11 +242,14 @@ export class RedisStore implements LeaseStore {
         return;
       } catch (error) {
         if (!isUnavailable(error)) throw error;
-        this.#log.warn(`redis: cannot reach ${where} (REDIS_URL); retrying`, {
-          attempt,
-          retryMs: this.#options.connectRetryMs,
-          error: error instanceof Error ? error.message : String(error),
-        });
+        // The first failure, then every tenth: clear, without a line a second.
+        if (attempt === 1 || attempt % 10 === 0) {
+          this.#log.warn(`redis: cannot reach ${where} (REDIS_URL); retrying`, {
+            attempt,
+            retryMs: this.#options.connectRetryMs,
+            error: error instanceof Error ? error.message : String(error),
+          });
+        }
       }
       if (this.#connection.client.status !== "reconnecting") {
         await abortableDelay(this.#options.connectRetryMs, signal);
