@@ -82,6 +82,8 @@ export interface RedisBenchResult {
     cpuPerBatchMs: number;
     /** AOF rewrites (a fork each) that ran during the sweep. */
     aofRewrites: number;
+    /** How long the last fork (of an AOF rewrite) held Redis, ms. */
+    latestForkMs: number;
     /** Longest PING round trip seen by a probe during the sweep, ms. */
     longestPingMs: number;
     expiredEvents: number;
@@ -405,6 +407,7 @@ async function benchMassExpiry(
     const cpu = meter();
     const aofRewrites = Number(info(await admin.info("persistence"), "aof_rewrites")) -
       rewritesBefore;
+    const latestForkMs = Number(info(await admin.info("stats"), "latest_fork_usec")) / 1000;
     probing = false;
     await probeLoop;
     const stats = await admin.info("commandstats");
@@ -423,6 +426,7 @@ async function benchMassExpiry(
       longestScriptMs,
       cpuPerBatchMs,
       aofRewrites,
+      latestForkMs,
       longestPingMs: longestPing,
       expiredEvents,
     };
@@ -433,9 +437,9 @@ async function benchMassExpiry(
         ms(cpuPerBatchMs)
       } of redis-server CPU per batch; longest script ${ms(longestScriptMs)}, longest PING ${
         ms(longestPing)
-      } (wall clock; ${aofRewrites} AOF rewrite(s) meanwhile; load ${load()}); ${
-        int(expiredEvents)
-      } expired events`,
+      } (wall clock; ${aofRewrites} AOF rewrite(s) meanwhile, the last fork took ${
+        ms(latestForkMs)
+      }; load ${load()}); ${int(expiredEvents)} expired events`,
     );
     return result;
   } finally {
