@@ -11,7 +11,7 @@
  * @module
  */
 import { RedisStore, type RedisStoreOptions } from "../gateway/redis_store.ts";
-import type { AnnounceInput } from "../gateway/store.ts";
+import { TestClock } from "./_store_contract.ts";
 import type { Logger, LogLevel } from "../gateway/log.ts";
 
 /** The `redis-server` binary, or undefined when none is installed. */
@@ -312,28 +312,6 @@ export function uniquePrefix(name = "t"): string {
   return `${name}${++prefixes}-${crypto.randomUUID().slice(0, 8)}`;
 }
 
-/** A clock tests move by hand. */
-export interface ManualClock {
-  /** The time, ms. */
-  now: number;
-  /** Moves it on. */
-  advance(ms: number): void;
-  /** As a `clock` option. */
-  readonly read: () => number;
-}
-
-/** A manual clock starting at `start`. */
-export function manualClock(start = 1_000_000): ManualClock {
-  const clock: ManualClock = {
-    now: start,
-    advance(ms) {
-      clock.now += ms;
-    },
-    read: () => clock.now,
-  };
-  return clock;
-}
-
 /**
  * A Redis store on a private prefix with a manual clock and no timers
  * (tests tick it by hand) and no post-outage grace unless asked for.
@@ -341,8 +319,8 @@ export function manualClock(start = 1_000_000): ManualClock {
 export async function openStore(
   server: RedisServer,
   options: Partial<RedisStoreOptions> = {},
-): Promise<{ store: RedisStore; clock: ManualClock }> {
-  const clock = manualClock();
+): Promise<{ store: RedisStore; clock: TestClock }> {
+  const clock = new TestClock();
   const store = await RedisStore.connect({
     url: server.url,
     prefix: uniquePrefix(),
@@ -354,19 +332,27 @@ export async function openStore(
   return { store, clock };
 }
 
-/** An announce of world `w<n>` by agent `n`. */
-export function worldAnnounce(n: number, overrides: Partial<AnnounceInput> = {}): AnnounceInput {
-  return {
-    agentId: `aw:sha256:${String(n).padStart(4, "0")}`,
-    publicKey: `key${n}`,
-    alias: `World ${n}`,
-    protocolVersion: "1.2",
-    endpoints: [{ address: "127.0.0.1", port: 9000 + n, transport: "http" }],
-    capabilities: [`world:w${n}`],
-    worldId: `w${n}`,
-    timestamp: 1_000 + n,
-    ...overrides,
-  };
+/**
+ * Runs `fn` with `count` stores on one prefix and one manual clock: replicas
+ * of one directory, each with its own connections. Closes them after.
+ */
+export async function withReplicas(
+  server: RedisServer,
+  count: number,
+  options: Partial<RedisStoreOptions>,
+  fn: (replicas: RedisStore[], clock: TestClock) => Promise<void>,
+): Promise<void> {
+  const clock = new TestClock();
+  const prefix = uniquePrefix("replicas");
+  const replicas: RedisStore[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      replicas.push((await openStore(server, { prefix, clock: clock.read, ...options })).store);
+    }
+    await fn(replicas, clock);
+  } finally {
+    for (const replica of replicas) await replica.close();
+  }
 }
 
 /** A logger that keeps what it is told, as `[level, message]`. */

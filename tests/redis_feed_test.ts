@@ -11,35 +11,22 @@ import type { LogLevel } from "../gateway/log.ts";
 import { assert, assertEquals } from "./assert.ts";
 import {
   fileRedis,
-  type ManualClock,
-  manualClock,
   openStore,
   recordingLogger,
   redisTest,
   startRedis,
-  uniquePrefix,
-  worldAnnounce,
+  withReplicas as withReplicasOf,
 } from "./_redis.ts";
+import { announceInput, type TestClock } from "./_store_contract.ts";
 
 const server = await fileRedis();
 
-/** Several stores on one prefix and one clock: replicas. */
-async function withReplicas(
+function withReplicas(
   count: number,
   options: Partial<RedisStoreOptions>,
-  fn: (replicas: RedisStore[], clock: ManualClock) => Promise<void>,
+  fn: (replicas: RedisStore[], clock: TestClock) => Promise<void>,
 ): Promise<void> {
-  const clock = manualClock();
-  const prefix = uniquePrefix("feed");
-  const replicas: RedisStore[] = [];
-  try {
-    for (let i = 0; i < count; i++) {
-      replicas.push((await openStore(server!, { prefix, clock: clock.read, ...options })).store);
-    }
-    await fn(replicas, clock);
-  } finally {
-    for (const replica of replicas) await replica.close();
-  }
+  return withReplicasOf(server!, count, options, fn);
 }
 
 /** Collects a subscriber's events; `until(n)` waits (bounded) for n of them. */
@@ -76,8 +63,8 @@ redisTest({
     withReplicas(2, {}, async ([a, b], clock) => {
       const heard = collect(a);
       try {
-        await b.announce(worldAnnounce(1));
-        await b.announce(worldAnnounce(2));
+        await b.announce(announceInput(1));
+        await b.announce(announceInput(2));
         clock.advance(b.ttlMs + 1);
         await b.sweep(10);
         await heard.until(4);
@@ -102,13 +89,13 @@ redisTest({
     const { store } = await openStore(own);
     const heard = collect(store);
     try {
-      for (let n = 1; n <= 3; n++) await store.announce(worldAnnounce(n));
+      for (let n = 1; n <= 3; n++) await store.announce(announceInput(n));
       await heard.until(3);
       await own.kill();
       await own.restart();
       for (let n = 4; n <= 6;) {
         try {
-          await store.announce(worldAnnounce(n));
+          await store.announce(announceInput(n));
           n++;
         } catch {
           await new Promise((resolve) => setTimeout(resolve, 50)); // reconnecting
@@ -128,12 +115,12 @@ redisTest({
   name: "reading after an id whose successors were trimmed is a reset; after a kept one is not",
   fn: () =>
     withReplicas(1, { eventRetentionMs: 60_000 }, async ([store], clock) => {
-      await store.announce(worldAnnounce(1));
+      await store.announce(announceInput(1));
       const first = await store.feed.revision();
-      await store.announce(worldAnnounce(2));
+      await store.announce(announceInput(2));
       const second = await store.feed.revision();
       clock.advance(30_000);
-      await store.announce(worldAnnounce(3));
+      await store.announce(announceInput(3));
       const third = await store.feed.revision();
       clock.advance(40_000); // the first two events are now past the retention
       assertEquals((await store.trim()).trimmed, 2);
@@ -150,7 +137,7 @@ redisTest({
   name: "trimming never drops an event the webhook group has not acknowledged",
   fn: () =>
     withReplicas(1, { eventRetentionMs: 1_000, outbox: true }, async ([store], clock) => {
-      for (let n = 1; n <= 5; n++) await store.announce(worldAnnounce(n));
+      for (let n = 1; n <= 5; n++) await store.announce(announceInput(n));
       assert(await store.outbox.lead("a", 60_000));
       const taken = await store.outbox.take("a", 3);
       await store.outbox.ack([taken[0].id]);
@@ -175,7 +162,7 @@ redisTest({
       { maxEvents: 3, outbox: true, logger: recordingLogger(lines) },
       async ([store]) => {
         assert(await store.outbox.lead("a", 1_000)); // webhooks are being delivered
-        for (let n = 1; n <= 6; n++) await store.announce(worldAnnounce(n));
+        for (let n = 1; n <= 6; n++) await store.announce(announceInput(n));
         const { unacknowledgedDropped } = await store.trim();
         assertEquals(unacknowledgedDropped, 3);
         assert(lines.some(([level, m]) => level === "error" && m.includes("maxEvents")));
@@ -205,12 +192,12 @@ redisTest({
   name: "a replica that dies holding events has them delivered by the next leader, oldest first",
   fn: () =>
     withReplicas(2, { outbox: true }, async ([a, b], clock) => {
-      for (let n = 1; n <= 5; n++) await a.announce(worldAnnounce(n));
+      for (let n = 1; n <= 5; n++) await a.announce(announceInput(n));
       assert(await a.outbox.lead("a", 5_000));
       const held = await a.outbox.take("a", 5);
       await a.outbox.ack(held.slice(0, 2).map((e) => e.id));
       await a.close(); // dies with w3…w5 taken and unacknowledged
-      await b.announce(worldAnnounce(6));
+      await b.announce(announceInput(6));
       assert(!await b.outbox.lead("b", 5_000), "a's lease still runs");
       clock.advance(5_001);
       assert(await b.outbox.lead("b", 5_000));
@@ -227,9 +214,9 @@ redisTest({
   fn: () =>
     withReplicas(1, { outbox: true }, async ([store], clock) => {
       const first = clock.now;
-      await store.announce(worldAnnounce(1));
+      await store.announce(announceInput(1));
       clock.advance(1_000);
-      await store.announce(worldAnnounce(2));
+      await store.announce(announceInput(2));
       assertEquals(await store.outbox.backlog(), { pending: 2, oldestAt: first });
       assert(await store.outbox.lead("a", 1_000));
       const [oldest] = await store.outbox.take("a", 1);
@@ -243,7 +230,7 @@ redisTest({
   name: "once no consumer has led for the retention, the webhook group no longer pins the log",
   fn: () =>
     withReplicas(1, { eventRetentionMs: 60_000, outbox: true }, async ([store], clock) => {
-      for (let n = 1; n <= 3; n++) await store.announce(worldAnnounce(n));
+      for (let n = 1; n <= 3; n++) await store.announce(announceInput(n));
       assert(await store.outbox.lead("a", 1_000));
       await store.outbox.take("a", 1); // taken, never acknowledged: then webhooks were turned off
       clock.advance(30_000);

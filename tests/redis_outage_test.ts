@@ -13,14 +13,13 @@ import { assert, assertEquals } from "./assert.ts";
 import {
   fileRedis,
   freePort,
-  type ManualClock,
   openStore,
   recordingLogger,
   redisTest,
   startRedis,
   uniquePrefix,
-  worldAnnounce,
 } from "./_redis.ts";
+import { announceInput, type TestClock } from "./_store_contract.ts";
 
 const shared = await fileRedis();
 
@@ -30,7 +29,7 @@ async function events(store: RedisStore): Promise<ChangeEvent[]> {
 }
 
 /** Moves the clock on with this replica ticking every second, as it does when alive. */
-async function advanceTicking(store: RedisStore, clock: ManualClock, ms: number): Promise<void> {
+async function advanceTicking(store: RedisStore, clock: TestClock, ms: number): Promise<void> {
   for (let left = ms; left > 0; left -= 1_000) {
     clock.advance(Math.min(left, 1_000));
     await store.tick();
@@ -57,12 +56,12 @@ redisTest({
     const server = await startRedis();
     const { store } = await openStore(server, { commandTimeoutMs: 500 });
     try {
-      assert((await store.announce(worldAnnounce(1))).ok);
+      assert((await store.announce(announceInput(1))).ok);
       await server.kill();
       const calls: [string, () => Promise<unknown>][] = [
-        ["announce", () => store.announce(worldAnnounce(2))],
-        ["renew", () => store.renew(worldAnnounce(1).agentId, 5)],
-        ["get", () => store.get(worldAnnounce(1).agentId)],
+        ["announce", () => store.announce(announceInput(2))],
+        ["renew", () => store.renew(announceInput(1).agentId, 5)],
+        ["get", () => store.get(announceInput(1).agentId)],
         ["listWorlds", () => store.listWorlds(10)],
         ["counts", () => store.counts()],
         ["sweep", () => store.sweep(10)],
@@ -96,7 +95,7 @@ redisTest({
     const server = await startRedis({ appendonly: true });
     const { store } = await openStore(server);
     try {
-      assert((await store.announce(worldAnnounce(1))).ok);
+      assert((await store.announce(announceInput(1))).ok);
       await server.kill();
       const down = await store.counts().catch((error) => error);
       assert(down instanceof StoreUnavailableError);
@@ -122,7 +121,7 @@ redisTest({
       const load = (async () => {
         for (let n = 1; n <= 5_000 && !stop; n++) {
           try {
-            const outcome = await store.announce(worldAnnounce(n));
+            const outcome = await store.announce(announceInput(n));
             if (outcome.ok) acknowledged.push(outcome.record.agentId);
           } catch (error) {
             if (!(error instanceof StoreUnavailableError)) throw error;
@@ -201,7 +200,7 @@ redisTest({
     const { store, clock } = await openStore(shared!, { outageGraceAfterMs: 5_000 });
     try {
       await store.tick();
-      assert((await store.announce(worldAnnounce(1))).ok);
+      assert((await store.announce(announceInput(1))).ok);
       clock.advance(200_000); // no replica ticked: an outage of 200 s, past the 90 s TTL
       const recovery = clock.now;
       assert(await store.getWorld("w1"), "live in the grace, before any write records it");
@@ -227,9 +226,9 @@ redisTest({
     const { store, clock } = await openStore(shared!, { outageGraceAfterMs: 5_000 });
     try {
       await store.tick();
-      assert((await store.announce(worldAnnounce(1))).ok);
+      assert((await store.announce(announceInput(1))).ok);
       clock.advance(300_000);
-      assert((await store.renew(worldAnnounce(1).agentId, 10)).ok);
+      assert((await store.renew(announceInput(1).agentId, 10)).ok);
       await advanceTicking(store, clock, store.ttlMs);
       await store.sweep(100);
       assert(await store.getWorld("w1"));
@@ -245,7 +244,7 @@ redisTest({
   fn: async () => {
     const { store, clock } = await openStore(shared!, { outageGraceAfterMs: 5_000 });
     try {
-      assert((await store.announce(worldAnnounce(1))).ok);
+      assert((await store.announce(announceInput(1))).ok);
       await advanceTicking(store, clock, 100_000); // replicas were alive when it ran out
       clock.advance(200_000);
       assertEquals(await store.getWorld("w1"), undefined);
@@ -268,14 +267,14 @@ redisTest({
       outageGraceAfterMs: 500,
     });
     try {
-      assert((await store.announce(worldAnnounce(1, { timestamp: 1 }))).ok);
+      assert((await store.announce(announceInput(1, { timestamp: 1 }))).ok);
       await new Promise((resolve) => setTimeout(resolve, 300)); // a few ticks
       await server.kill();
       await new Promise((resolve) => setTimeout(resolve, 3_000)); // longer than the TTL
       await server.restart();
       const renewed = await until(
         "a heartbeat to be answered",
-        () => store.renew(worldAnnounce(1).agentId, 2),
+        () => store.renew(announceInput(1).agentId, 2),
       );
       assert(renewed.ok, `the heartbeat after the outage was refused: ${JSON.stringify(renewed)}`);
       await store.sweep(100);

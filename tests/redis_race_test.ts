@@ -8,34 +8,17 @@
  */
 import type { RedisStore, RedisStoreOptions } from "../gateway/redis_store.ts";
 import { assertEquals } from "./assert.ts";
-import {
-  fileRedis,
-  type ManualClock,
-  manualClock,
-  openStore,
-  redisTest,
-  uniquePrefix,
-  worldAnnounce,
-} from "./_redis.ts";
+import { fileRedis, redisTest, withReplicas as withReplicasOf } from "./_redis.ts";
+import { announceInput, type TestClock } from "./_store_contract.ts";
 
 const server = await fileRedis();
 const REPLICAS = 4;
 
-async function withReplicas(
+function withReplicas(
   options: Partial<RedisStoreOptions>,
-  fn: (replicas: RedisStore[], clock: ManualClock) => Promise<void>,
+  fn: (replicas: RedisStore[], clock: TestClock) => Promise<void>,
 ): Promise<void> {
-  const clock = manualClock();
-  const prefix = uniquePrefix("race");
-  const replicas: RedisStore[] = [];
-  try {
-    for (let i = 0; i < REPLICAS; i++) {
-      replicas.push((await openStore(server!, { prefix, clock: clock.read, ...options })).store);
-    }
-    await fn(replicas, clock);
-  } finally {
-    for (const replica of replicas) await replica.close();
-  }
+  return withReplicasOf(server!, REPLICAS, options, fn);
 }
 
 async function eventTypes(store: RedisStore): Promise<Map<string, string[]>> {
@@ -61,7 +44,7 @@ redisTest({
       const outcomes = await Promise.all(
         Array.from({ length: worlds }, (_, w) =>
           replicas.map((replica, r) =>
-            replica.announce(worldAnnounce(w, { timestamp: 1_000 + r }))
+            replica.announce(announceInput(w, { timestamp: 1_000 + r }))
           )).flat(),
       );
       const granted = outcomes.filter((o) =>
@@ -80,7 +63,7 @@ redisTest({
     withReplicas({ worldIdPolicy: "live-holder" }, async (replicas) => {
       const outcomes = await Promise.all(
         replicas.map((replica, r) =>
-          replica.announce(worldAnnounce(100 + r, { worldId: "contested" }))
+          replica.announce(announceInput(100 + r, { worldId: "contested" }))
         ),
       );
       assertEquals(outcomes.filter((o) => o.ok).length, 1);
@@ -101,7 +84,7 @@ redisTest({
         await Promise.all(
           Array.from(
             { length: 50 },
-            (_, i) => replicas[i % REPLICAS].announce(worldAnnounce(w + i)),
+            (_, i) => replicas[i % REPLICAS].announce(announceInput(w + i)),
           ),
         );
       }
@@ -134,7 +117,7 @@ redisTest({
         await Promise.all([
           ...Array.from(
             { length: worlds },
-            (_, w) => replicas[w % 2].announce(worldAnnounce(w, { timestamp: ts++ })),
+            (_, w) => replicas[w % 2].announce(announceInput(w, { timestamp: ts++ })),
           ),
           replicas[2].sweep(500),
           replicas[3].sweep(500),

@@ -11,19 +11,18 @@ import { assert, assertEquals } from "./assert.ts";
 import {
   fileRedis,
   makeTlsFiles,
-  type ManualClock,
   openStore,
   redisTest,
   startRedis,
   uniquePrefix,
-  worldAnnounce,
 } from "./_redis.ts";
+import { announceInput, type TestClock } from "./_store_contract.ts";
 
 const server = await fileRedis();
 
 async function withStore(
   options: Partial<RedisStoreOptions>,
-  fn: (store: RedisStore, clock: ManualClock) => Promise<void>,
+  fn: (store: RedisStore, clock: TestClock) => Promise<void>,
 ): Promise<void> {
   const { store, clock } = await openStore(server!, options);
   try {
@@ -49,7 +48,7 @@ redisTest({
     const prefix = uniquePrefix();
     await withStore({ prefix }, async (a, clock) => {
       for (let n = 1; n <= 5; n++) {
-        await a.announce(worldAnnounce(n));
+        await a.announce(announceInput(n));
         clock.advance(10);
       }
       await withStore({ prefix, clock: clock.read }, async (b) => {
@@ -70,11 +69,11 @@ redisTest({
   name: "a listing over a mass expiry not yet swept ends early with a cursor to go on",
   fn: () =>
     withStore({ listBudget: 10, ttlMs: 1000 }, async (store, clock) => {
-      await store.announce(worldAnnounce(1));
+      await store.announce(announceInput(1));
       clock.advance(10);
-      for (let n = 2; n <= 30; n++) await store.announce(worldAnnounce(n));
+      for (let n = 2; n <= 30; n++) await store.announce(announceInput(n));
       clock.advance(490);
-      assert((await store.renew(worldAnnounce(1).agentId, 5)).ok);
+      assert((await store.renew(announceInput(1).agentId, 5)).ok);
       clock.advance(511); // w2…w30 ran out; w1, the oldest grant, is live
       const first = await store.listWorlds(5);
       assertEquals(first.records, [], "ten expired entries visited, none live");
@@ -95,9 +94,9 @@ redisTest({
   name: "a script runs again after Redis lost its script cache (NOSCRIPT falls back to EVAL)",
   fn: () =>
     withStore({}, async (store) => {
-      await store.announce(worldAnnounce(1));
+      await store.announce(announceInput(1));
       await withAdmin((admin) => admin.script("FLUSH").then(() => {}));
-      const renewed = await store.renew(worldAnnounce(1).agentId, 10);
+      const renewed = await store.renew(announceInput(1).agentId, 10);
       assert(renewed.ok);
       assertEquals((await store.counts()).worlds, 1);
     }),
@@ -108,7 +107,7 @@ redisTest({
   fn: () => {
     const prefix = uniquePrefix("keys");
     return withStore({ prefix }, async (store, clock) => {
-      await store.announce(worldAnnounce(1, { address: "10.0.0.1" }));
+      await store.announce(announceInput(1, { address: "10.0.0.1" }));
       await store.acceptState("w1", 5);
       await store.outbox.lead("c", 1000);
       clock.advance(100_000);
@@ -127,12 +126,12 @@ redisTest({
   name: "a world's lease hash stays a compact listpack with endpoints under 64 bytes",
   fn: () =>
     withStore({}, async (store) => {
-      await store.announce(worldAnnounce(1));
+      await store.announce(announceInput(1));
       await withAdmin(async (admin) => {
         const encoding = await admin.call(
           "object",
           "encoding",
-          `${store.keyBase}a:${worldAnnounce(1).agentId}`,
+          `${store.keyBase}a:${announceInput(1).agentId}`,
         );
         assertEquals(encoding, "listpack");
       });
@@ -144,8 +143,8 @@ redisTest({
   fn: () =>
     withStore({}, async (a) => {
       await withStore({}, async (b) => {
-        assert((await a.announce(worldAnnounce(1))).ok);
-        const other = await b.announce(worldAnnounce(2, { worldId: "w1" }));
+        assert((await a.announce(announceInput(1))).ok);
+        const other = await b.announce(announceInput(2, { worldId: "w1" }));
         assert(other.ok, "w1 is free in the other directory");
         assertEquals(await a.counts(), { agents: 1, worlds: 1 });
         assertEquals(await b.counts(), { agents: 1, worlds: 1 });
@@ -215,15 +214,15 @@ redisTest({
   name: "a world id held by a live lease is never released by retention, however long it lives",
   fn: () =>
     withStore({ ownerRetentionMs: 1_000 }, async (store, clock) => {
-      await store.announce(worldAnnounce(1));
+      await store.announce(announceInput(1));
       for (let ts = 10; ts < 15; ts++) {
         clock.advance(60_000);
-        assert((await store.renew(worldAnnounce(1).agentId, ts)).ok);
+        assert((await store.renew(announceInput(1).agentId, ts)).ok);
         await store.sweep(100);
       }
-      assertEquals((await store.owner("w1"))?.owner, worldAnnounce(1).agentId);
+      assertEquals((await store.owner("w1"))?.owner, announceInput(1).agentId);
       assertEquals((await store.owner("w1"))?.lastUsedAt, clock.now, "in use now");
-      await store.revoke(worldAnnounce(1).agentId, "admin");
+      await store.revoke(announceInput(1).agentId, "admin");
       clock.advance(1_001);
       await store.sweep(100);
       assertEquals(await store.owner("w1"), undefined, "unused past the retention: released");
@@ -250,7 +249,7 @@ redisTest({
           tickMs: 0,
         });
         try {
-          assert((await store.announce(worldAnnounce(1))).ok);
+          assert((await store.announce(announceInput(1))).ok);
           assertEquals(await store.counts(), { agents: 1, worlds: 1 });
         } finally {
           await store.close();
@@ -268,17 +267,17 @@ redisTest({
   name: "the sweep takes the oldest deadlines first, across world hosts and other agents",
   fn: () =>
     withStore({}, async (store, clock) => {
-      const agent = (n: number) => worldAnnounce(n, { worldId: undefined, capabilities: ["chat"] });
+      const agent = (n: number) => announceInput(n, { worldId: undefined, capabilities: ["chat"] });
       await store.announce(agent(1));
       clock.advance(10);
-      await store.announce(worldAnnounce(2));
+      await store.announce(announceInput(2));
       clock.advance(10);
       await store.announce(agent(3));
       clock.advance(store.ttlMs + 100);
       const first = await store.sweep(2);
       assertEquals(first.expired.map((e) => e.agentId), [
         agent(1).agentId,
-        worldAnnounce(2).agentId,
+        announceInput(2).agentId,
       ]);
       assertEquals(first.more, true);
       assertEquals((await store.sweep(2)).expired.map((e) => e.agentId), [agent(3).agentId]);
@@ -289,17 +288,17 @@ redisTest({
   name: "an agent that starts or stops hosting a world is counted and expires as what it now is",
   fn: () =>
     withStore({}, async (store, clock) => {
-      const id = worldAnnounce(1).agentId;
+      const id = announceInput(1).agentId;
       await store.announce(
-        worldAnnounce(1, { worldId: undefined, capabilities: [], timestamp: 1 }),
+        announceInput(1, { worldId: undefined, capabilities: [], timestamp: 1 }),
       );
       assertEquals(await store.counts(), { agents: 1, worlds: 0 });
-      await store.announce(worldAnnounce(1, { timestamp: 2 }));
+      await store.announce(announceInput(1, { timestamp: 2 }));
       assertEquals(await store.counts(), { agents: 1, worlds: 1 });
       assert((await store.renew(id, 5)).ok);
       assertEquals(await store.counts(), { agents: 1, worlds: 1 });
       await store.announce(
-        worldAnnounce(1, { worldId: undefined, capabilities: [], timestamp: 3 }),
+        announceInput(1, { worldId: undefined, capabilities: [], timestamp: 3 }),
       );
       assertEquals(await store.counts(), { agents: 1, worlds: 0 });
       clock.advance(store.ttlMs + 1);
