@@ -142,6 +142,80 @@ function worldFields(slug: string, port = 8099) {
   };
 }
 
+/** One call of a table: method, path template, concrete path, body, headers. */
+type Row = [string, string, string, unknown, Record<string, string>];
+
+/**
+ * A valid request to every route that takes a signed or an admin request,
+ * about the live world `worldId` hosted by `holder` (so only the condition a
+ * step sets up refuses them): its announces (a new agent's, on both routes),
+ * heartbeats on all three routes, deregistration, a rotation to `heir`, a
+ * world.state on both message routes, and every admin route.
+ */
+async function signedAndAdminRows(
+  holder: Identity,
+  worldId: string,
+  heir: Identity,
+  newcomer: { peer: unknown; agents: { body: string; headers: Record<string, string> } },
+): Promise<Row[]> {
+  const now = Date.now();
+  const id = encodeURIComponent(holder.agentId);
+  const message = await createPeerMessage(holder, "world.state", { worldId }, now);
+  return [
+    ["POST", "/peer/announce", "/peer/announce", newcomer.peer, {}],
+    ["POST", "/agents", "/agents", newcomer.agents.body, newcomer.agents.headers],
+    ["POST", "/peer/heartbeat", "/peer/heartbeat", await createHeartbeat(holder, now + 1), {}],
+    [
+      "POST",
+      "/worlds/{worldId}/heartbeat",
+      `/worlds/${id}/heartbeat`,
+      await createResourceHeartbeat(holder, now + 1, { idField: "worldId" }),
+      {},
+    ],
+    [
+      "POST",
+      "/agents/{agentId}/heartbeat",
+      `/agents/${id}/heartbeat`,
+      await createResourceHeartbeat(holder, now + 1, { idField: "agentId" }),
+      {},
+    ],
+    [
+      "POST",
+      "/peer/deregister",
+      "/peer/deregister",
+      await createDeregistration(holder, now + 2),
+      {},
+    ],
+    [
+      "POST",
+      "/peer/key-rotation",
+      "/peer/key-rotation",
+      await createKeyRotation(holder, heir, now),
+      {},
+    ],
+    ["POST", "/peer/message", "/peer/message", message, {}],
+    ["POST", "/messages", "/messages", message, {}],
+    ["GET", "/admin/worlds", "/admin/worlds", undefined, ADMIN],
+    ["GET", "/admin/worlds/{worldId}", `/admin/worlds/${worldId}`, undefined, ADMIN],
+    [
+      "POST",
+      "/admin/worlds/{worldId}/release",
+      `/admin/worlds/${worldId}/release`,
+      undefined,
+      ADMIN,
+    ],
+    [
+      "POST",
+      "/admin/worlds/{worldId}/transfer",
+      `/admin/worlds/${worldId}/transfer`,
+      { publicKey: heir.publicKeyB64 },
+      { ...ADMIN, ...JSON_TYPE },
+    ],
+    ["DELETE", "/worlds/{worldId}", `/worlds/${worldId}`, undefined, ADMIN],
+    ["DELETE", "/agents/{agentId}", `/agents/${id}`, undefined, ADMIN],
+  ];
+}
+
 Deno.test("every documented status of every operation is produced and matches the spec", async (t) => {
   const probe = new Probe();
   const receiver = startReceiver();
@@ -571,84 +645,35 @@ Deno.test("every documented status of every operation is produced and matches th
           publicKey: key.publicKeyB64,
         }, { ...ADMIN, ...JSON_TYPE });
         const only = await generateIdentity();
-        const fields = (slug: string) => worldFields(slug);
         await at(
           "POST",
           "/peer/announce",
           "/peer/announce",
           200,
-          await createAnnounce(only, fields("only")),
+          await createAnnounce(only, worldFields("only")),
         );
         await at(
           "POST",
           "/peer/announce",
           "/peer/announce",
           503,
-          await createAnnounce(await generateIdentity(), fields("second")),
+          await createAnnounce(await generateIdentity(), worldFields("second")),
         );
         const third = await signedAnnounce(
           await generateIdentity(),
-          fields("third"),
+          worldFields("third"),
           strict.url,
           Date.now,
         );
         await at("POST", "/agents", "/agents", 503, third.body, third.headers);
         // One signature that does not verify spends this address's only token.
-        const forged = { ...await createAnnounce(only, fields("only")), alias: "forged" };
+        const forged = { ...await createAnnounce(only, worldFields("only")), alias: "forged" };
         await at("POST", "/peer/announce", "/peer/announce", 403, forged);
-        const now = Date.now();
-        const id = encodeURIComponent(only.agentId);
-        const beat = await createResourceHeartbeat(only, now);
-        const message = await createPeerMessage(only, "world.state", { worldId: "only" }, now);
-        for (
-          const [method, template, path, body, headers] of [
-            [
-              "POST",
-              "/peer/announce",
-              "/peer/announce",
-              await createAnnounce(only, fields("only")),
-              {},
-            ],
-            ["POST", "/agents", "/agents", third.body, third.headers],
-            ["POST", "/peer/heartbeat", "/peer/heartbeat", await createHeartbeat(only, now), {}],
-            ["POST", "/worlds/{worldId}/heartbeat", `/worlds/${id}/heartbeat`, beat, {}],
-            ["POST", "/agents/{agentId}/heartbeat", `/agents/${id}/heartbeat`, beat, {}],
-            [
-              "POST",
-              "/peer/deregister",
-              "/peer/deregister",
-              await createDeregistration(only, now),
-              {},
-            ],
-            [
-              "POST",
-              "/peer/key-rotation",
-              "/peer/key-rotation",
-              await createKeyRotation(only, key, now),
-              {},
-            ],
-            ["POST", "/peer/message", "/peer/message", message, {}],
-            ["POST", "/messages", "/messages", message, {}],
-            ["GET", "/admin/worlds", "/admin/worlds", undefined, ADMIN],
-            ["GET", "/admin/worlds/{worldId}", "/admin/worlds/only", undefined, ADMIN],
-            [
-              "POST",
-              "/admin/worlds/{worldId}/release",
-              "/admin/worlds/only/release",
-              undefined,
-              ADMIN,
-            ],
-            [
-              "POST",
-              "/admin/worlds/{worldId}/transfer",
-              "/admin/worlds/only/transfer",
-              { publicKey: key.publicKeyB64 },
-              ADMIN,
-            ],
-            ["DELETE", "/worlds/{worldId}", "/worlds/only", undefined, ADMIN],
-            ["DELETE", "/agents/{agentId}", `/agents/${only.agentId}`, undefined, ADMIN],
-          ] as [string, string, string, unknown, Record<string, string>][]
-        ) {
+        const rows = await signedAndAdminRows(only, "only", key, {
+          peer: await createAnnounce(only, worldFields("only")),
+          agents: third,
+        });
+        for (const [method, template, path, body, headers] of rows) {
           await at(method, template, path, 429, body, headers);
         }
         assertEquals(
@@ -675,76 +700,23 @@ Deno.test("every documented status of every operation is produced and matches th
           await createAnnounce(live, worldFields("live")),
         );
         store.down = true;
-        const now = Date.now();
         const id = encodeURIComponent(live.agentId);
-        const beat = await createResourceHeartbeat(live, now + 1);
-        const agentBeat = await createResourceHeartbeat(live, now + 1, { idField: "agentId" });
         const fresh = await generateIdentity();
-        const later = await signedAnnounce(fresh, worldFields("later"), cut.url, Date.now);
-        const message = await createPeerMessage(live, "world.state", { worldId: "live" }, now);
-        for (
-          const [method, template, path, body, headers] of [
-            ["GET", "/health", "/health", undefined, {}],
-            ["GET", "/metrics", "/metrics", undefined, {}],
-            ["GET", "/worlds", "/worlds", undefined, {}],
-            ["GET", "/worlds/{worldId}", `/worlds/${id}`, undefined, {}],
-            ["GET", "/world/{worldId}", "/world/live", undefined, {}],
-            ["GET", "/agents", "/agents", undefined, {}],
-            ["GET", "/agents/{agentId}", `/agents/${id}`, undefined, {}],
-            ["GET", "/peer/peers", "/peer/peers", undefined, {}],
-            [
-              "POST",
-              "/peer/announce",
-              "/peer/announce",
-              await createAnnounce(fresh, worldFields("later")),
-              {},
-            ],
-            ["POST", "/agents", "/agents", later.body, later.headers],
-            [
-              "POST",
-              "/peer/heartbeat",
-              "/peer/heartbeat",
-              await createHeartbeat(live, now + 1),
-              {},
-            ],
-            ["POST", "/worlds/{worldId}/heartbeat", `/worlds/${id}/heartbeat`, beat, {}],
-            ["POST", "/agents/{agentId}/heartbeat", `/agents/${id}/heartbeat`, agentBeat, {}],
-            [
-              "POST",
-              "/peer/deregister",
-              "/peer/deregister",
-              await createDeregistration(live, now + 2),
-              {},
-            ],
-            [
-              "POST",
-              "/peer/key-rotation",
-              "/peer/key-rotation",
-              await createKeyRotation(live, fresh, now),
-              {},
-            ],
-            ["POST", "/peer/message", "/peer/message", message, {}],
-            ["POST", "/messages", "/messages", message, {}],
-            ["GET", "/admin/worlds", "/admin/worlds", undefined, ADMIN],
-            ["GET", "/admin/worlds/{worldId}", "/admin/worlds/live", undefined, ADMIN],
-            [
-              "POST",
-              "/admin/worlds/{worldId}/release",
-              "/admin/worlds/live/release",
-              undefined,
-              ADMIN,
-            ],
-            [
-              "POST",
-              "/admin/worlds/{worldId}/transfer",
-              "/admin/worlds/live/transfer",
-              { publicKey: fresh.publicKeyB64 },
-              ADMIN,
-            ],
-            ["DELETE", "/worlds/{worldId}", "/worlds/live", undefined, ADMIN],
-            ["DELETE", "/agents/{agentId}", `/agents/${id}`, undefined, ADMIN],
-          ] as [string, string, string, unknown, Record<string, string>][]
-        ) {
+        const reads: Row[] = [
+          ["GET", "/health", "/health", undefined, {}],
+          ["GET", "/metrics", "/metrics", undefined, {}],
+          ["GET", "/worlds", "/worlds", undefined, {}],
+          ["GET", "/worlds/{worldId}", `/worlds/${id}`, undefined, {}],
+          ["GET", "/world/{worldId}", "/world/live", undefined, {}],
+          ["GET", "/agents", "/agents", undefined, {}],
+          ["GET", "/agents/{agentId}", `/agents/${id}`, undefined, {}],
+          ["GET", "/peer/peers", "/peer/peers", undefined, {}],
+        ];
+        const changes = await signedAndAdminRows(live, "live", fresh, {
+          peer: await createAnnounce(fresh, worldFields("later")),
+          agents: await signedAnnounce(fresh, worldFields("later"), cut.url, Date.now),
+        });
+        for (const [method, template, path, body, headers] of [...reads, ...changes]) {
           await at(method, template, path, 503, body, headers);
         }
         // What needs no store still answers.
