@@ -466,10 +466,11 @@ export interface paths {
          *     On success every world id the old key owns moves to the new key (`world.owner_changed`,
          *     `cause: rotation`) and the old key's live lease, if any, is revoked (`world.expired`,
          *     `reason: rotated`); the new key announces next. The answer names the ids that moved and
-         *     whether a lease was revoked. The rotation's `timestamp` must be newer than the signed time
-         *     of the announce, rotation or transfer that made each binding it would move (409
-         *     otherwise), and the old key must own an id or hold a lease (404 otherwise, which is also
-         *     what a replayed rotation gets once it has moved everything).
+         *     whether a lease was revoked. The rotation's `timestamp` must be newer than the moment each
+         *     binding it would move was made (the signed `timestamp` of the announce or rotation that
+         *     made it, or the time of the admin transfer; 409 otherwise), and the old key must own an id
+         *     or hold a lease (404 otherwise, which is also what a replayed rotation gets once it has
+         *     moved everything).
          */
         post: operations["rotateKey"];
         delete?: never;
@@ -1627,7 +1628,8 @@ export interface components {
             [key: string]: unknown;
         };
         /**
-         * @description A state the world posted to `POST /peer/message`, decoded from its `content`.
+         * @description A state the world posted to `POST /peer/message` or `POST /messages`, decoded from its
+         *     `content`.
          * @example {
          *       "type": "world.state",
          *       "worldId": "pixel-city",
@@ -1655,10 +1657,15 @@ export interface components {
             ts: components["schemas"]["Timestamp"];
         };
         /**
-         * @description Something went wrong; after a missing or unknown world the socket closes.
+         * @description Something went wrong. After a missing or unknown world, a directory that cannot be
+         *     reached, or the end of the world's lease, the socket closes (code 1008).
          * @example {
          *       "type": "error",
-         *       "message": "world not found: pixel-city"
+         *       "message": "no live world pixel-city"
+         *     }
+         * @example {
+         *       "type": "error",
+         *       "message": "world went offline (deregistered)"
          *     }
          */
         WsErrorFrame: {
