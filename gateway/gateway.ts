@@ -288,7 +288,14 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     ...options.watch,
     log: (level, message, fields) => logger[level](message, fields),
   });
-  app.get("/watch", (c) => watch.handle(c.req.raw, remoteAddress(c.env)));
+  app.get("/watch", (c) => {
+    // Cut off from the store: say so now, rather than open a stream that cannot follow it.
+    if (!store.status().reachable) {
+      c.header("retry-after", "5");
+      return c.json({ error: "the directory's store is unreachable; retry shortly" }, 503);
+    }
+    return watch.handle(c.req.raw, remoteAddress(c.env));
+  });
   bridge.mount(app, signatureGuard({ quotas, trustProxy }));
   figures.watchers = () => bridge.watchers;
   figures.watch = () => watch.stats();

@@ -39,8 +39,9 @@ export interface paths {
          *     method, route template and status, heartbeat verification time, webhook deliveries by
          *     outcome with queue depth and age, snapshot duration and size, store latency and errors
          *     (shared store), `/ws` watchers and `/watch` clients, expiry lag, resident memory and
-         *     event-loop lag. While the directory's store cannot be reached the live counts cannot be
-         *     read, and the answer is 503.
+         *     event-loop lag. While the directory's store cannot be reached the figures read from it
+         *     (the live counts, the webhook backlog) are `NaN` and `agentworlds_gateway_store_up` is 0;
+         *     the rest still answers, when an operator needs it most.
          */
         get: operations["getMetrics"];
         put?: never;
@@ -2164,7 +2165,6 @@ export interface operations {
                     "text/plain": string;
                 };
             };
-            503: components["responses"]["StoreUnavailable"];
         };
     };
     pingResource: {
@@ -2655,6 +2655,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            503: components["responses"]["StoreUnavailable"];
         };
     };
     announce: {

@@ -35,7 +35,7 @@ import {
   validateSchema,
   validateWebhook,
 } from "../spec/contract.ts";
-import { assert, assertEquals } from "./assert.ts";
+import { assert, assertEquals, assertMatch } from "./assert.ts";
 import { ManualClock } from "./_gateway.ts";
 import { OutageStore } from "./_outage_store.ts";
 import { Client, until, wsUrl } from "./_ws.ts";
@@ -704,7 +704,7 @@ Deno.test("every documented status of every operation is produced and matches th
         const fresh = await generateIdentity();
         const reads: Row[] = [
           ["GET", "/health", "/health", undefined, {}],
-          ["GET", "/metrics", "/metrics", undefined, {}],
+          ["GET", "/watch", "/watch", undefined, {}],
           ["GET", "/worlds", "/worlds", undefined, {}],
           ["GET", "/worlds/{worldId}", `/worlds/${id}`, undefined, {}],
           ["GET", "/world/{worldId}", "/world/live", undefined, {}],
@@ -719,8 +719,10 @@ Deno.test("every documented status of every operation is produced and matches th
         for (const [method, template, path, body, headers] of [...reads, ...changes]) {
           await at(method, template, path, 503, body, headers);
         }
-        // What needs no store still answers.
+        // What needs no store still answers, and the metrics say the store is down.
         await at("GET", "/ping", "/ping", 200);
+        const metrics = await at("GET", "/metrics", "/metrics", 200);
+        assertMatch(await metrics.text(), /agentworlds_gateway_store_up 0/);
         store.down = false;
         await at("GET", "/world/{worldId}", "/world/live", 200);
       },
