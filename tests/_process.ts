@@ -33,6 +33,13 @@ export interface SpawnOptions {
 }
 
 /**
+ * What every spawned task's environment starts from. A gateway stopped by
+ * SIGTERM stops at once (no drain for load balancers) unless a test sets
+ * `SHUTDOWN_DRAIN_MS` itself.
+ */
+const BASE_ENV: Record<string, string> = { NO_COLOR: "1", SHUTDOWN_DRAIN_MS: "0" };
+
+/**
  * Spawns a task and resolves once it printed a line with a URL containing
  * "listening on"; rejects with its output if it exits first.
  */
@@ -45,7 +52,7 @@ export async function spawnTask(
   const process = new Deno.Command(Deno.execPath(), {
     args: [subcommand, ...flags, ...args],
     cwd: root,
-    env: { NO_COLOR: "1", ...env },
+    env: { ...BASE_ENV, ...env },
     stdout: "piped",
     stderr: "piped",
   }).spawn();
@@ -97,15 +104,25 @@ export async function spawnTask(
   }
 }
 
+/** Options of {@linkcode runTask}. */
+export interface RunOptions {
+  /** Arguments after the task's own, as `deno task <task> <args>` passes them. Default: none. */
+  args?: string[];
+  /** Extra `deno run` flags, placed before the task's own (e.g. `--deny-write=<dir>`). Default: none. */
+  flags?: string[];
+}
+
 /** Runs a task to completion (for startup failures) and returns its exit code and output. */
 export async function runTask(
   task: keyof typeof denoJson.tasks,
   env: Record<string, string>,
+  { args = [], flags = [] }: RunOptions = {},
 ): Promise<{ code: number; output: string }> {
+  const [subcommand, ...taskArguments] = taskArgs(task);
   const result = await new Deno.Command(Deno.execPath(), {
-    args: taskArgs(task),
+    args: [subcommand, ...flags, ...taskArguments, ...args],
     cwd: root,
-    env: { NO_COLOR: "1", ...env },
+    env: { ...BASE_ENV, ...env },
     stdout: "piped",
     stderr: "piped",
   }).output();
