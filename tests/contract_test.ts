@@ -136,6 +136,7 @@ Deno.test("every documented status of every operation is produced and matches th
 
     // Directory.
     await call("GET", "/health", "/health", 200);
+    await call("GET", "/ready", "/ready", 200);
     const page = await (await call("GET", "/worlds", "/worlds?limit=2", 200)).json();
     await call("GET", "/worlds", `/worlds?limit=2&cursor=${page.nextCursor}`, 200);
     await call("GET", "/worlds", "/worlds?limit=0", 400);
@@ -249,6 +250,11 @@ Deno.test("every documented status of every operation is produced and matches th
       ...relayed,
       content: "x".repeat(300_000),
     });
+
+    // Readiness: out of rotation while draining, every other route still served.
+    gateway.drain();
+    await call("GET", "/ready", "/ready", 503);
+    await call("GET", "/health", "/health", 200);
 
     const missing = documentedResponses()
       .map(({ method, path, status }) => `${method} ${path} ${status}`)
