@@ -9,6 +9,7 @@
  */
 import { fromBase64 } from "../protocol/_bytes.ts";
 import { importVerifyKey, type VerifyKey } from "../protocol/_ed25519.ts";
+import { isSupportedVersion, PROTOCOL_VERSION, type ProtocolVersion } from "../protocol/mod.ts";
 import type { LeaseRecord, LeaseStore } from "./store.ts";
 
 /** What a heartbeat is verified with. */
@@ -18,7 +19,11 @@ export interface AgentKey {
   /** Base64 of the raw key. */
   publicKey: string;
   /** The protocol version the lease was announced with. */
-  protocolVersion: string;
+  protocolVersion: ProtocolVersion;
+}
+
+function versionOf(value: string): ProtocolVersion {
+  return isSupportedVersion(value) ? value : PROTOCOL_VERSION;
 }
 
 /** Imported keys by agent id, at most `max` of them (oldest dropped first). */
@@ -41,7 +46,7 @@ export class KeyCache {
         record.agentId,
         cached.then((entry) =>
           entry
-            ? { ...entry, protocolVersion: record.protocolVersion }
+            ? { ...entry, protocolVersion: versionOf(record.protocolVersion) }
             : importAgentKey(record.publicKey, record.protocolVersion)
         ),
       );
@@ -90,7 +95,11 @@ async function importAgentKey(
   const raw = fromBase64(publicKey);
   if (!raw || raw.length !== 32) return undefined;
   try {
-    return { key: await importVerifyKey(raw), publicKey, protocolVersion };
+    return {
+      key: await importVerifyKey(raw),
+      publicKey,
+      protocolVersion: versionOf(protocolVersion),
+    };
   } catch {
     return undefined;
   }

@@ -16,10 +16,9 @@
  */
 import type { Context, Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { agentIdFromPublicKey, isValidWorldId } from "../protocol/mod.ts";
+import { agentIdFromPublicKey, isValidWorldId, readJsonBody } from "../protocol/mod.ts";
 import { fromBase64, utf8 } from "../protocol/_bytes.ts";
 import type { ConnInfo, HttpContext } from "./http.ts";
-import { parseJson, readLimitedText, TOO_LARGE } from "./_body.ts";
 import type { LeaseRecord, WorldOwner } from "./store.ts";
 
 type Ctx = Context<{ Bindings: ConnInfo | undefined }>;
@@ -184,9 +183,9 @@ export function mountAdmin(
   app.post("/admin/worlds/:worldId/transfer", async (c) => {
     const worldId = c.req.param("worldId");
     if (!isValidWorldId(worldId)) return fail(c, 400, "invalid worldId");
-    const text = await readLimitedText(c.req.raw, 4096).catch(() => TOO_LARGE);
-    if (typeof text !== "string") return fail(c, 413, "body exceeds 4096 bytes");
-    const body = parseJson(text)?.value as { publicKey?: unknown } | undefined;
+    const read = await readJsonBody(c.req.raw, 4096);
+    if (!read.ok) return fail(c, read.status as ContentfulStatusCode, read.error);
+    const body = read.value.json as { publicKey?: unknown } | null;
     const raw = typeof body?.publicKey === "string" ? fromBase64(body.publicKey) : undefined;
     if (!raw || raw.length !== 32) {
       return fail(c, 400, 'body must be {"publicKey": <base64 of the new owner\'s 32-byte key>}');

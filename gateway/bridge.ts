@@ -10,26 +10,22 @@
  *
  * @module
  */
-import type { Hono } from "hono";
+import type { Context, Hono } from "hono";
 import type { ConnInfo } from "./http.ts";
 import {
   createPeerMessage,
   type Endpoint,
   generateIdentity,
   type Identity,
+  isSupportedVersion,
   isValidWorldId,
-  MAX_CLOCK_SKEW_MS,
-  MAX_PEER_MESSAGE_BYTES,
   parseContent,
-  parsePeerMessage,
   PEER_EVENTS,
   signHttpRequest,
   verifyHttpResponseHeaders,
-  verifyPeerMessage,
+  verifyPeerMessageRequest,
 } from "../protocol/mod.ts";
 import { isRecord } from "../protocol/_validate.ts";
-import { NOT_UTF8, parseJson, readLimitedText, TOO_LARGE } from "./_body.ts";
-import { verifyRequestHeaders } from "./http.ts";
 import type { LeaseRecord, LeaseStore } from "./store.ts";
 import { type Logger, silentLogger } from "./log.ts";
 import { callOut, type OutboundAnswer, OutboundError, type OutboundPolicy } from "./_outbound.ts";
@@ -108,6 +104,14 @@ function worldBaseUrl(record: LeaseRecord): string | undefined {
   return `${scheme}://${host}:${endpoint.port}`;
 }
 
+/** How a signed route consults the client's failed-signature quota. */
+export interface RouteGuard {
+  /** A 429 when the client's quota is spent. */
+  held(c: Context<{ Bindings: ConnInfo | undefined }>): Response | undefined;
+  /** Spends a token: the request's signature did not verify. */
+  failed(c: Context<{ Bindings: ConnInfo | undefined }>): void;
+}
+
 /** The bridge between browsers on `/ws` and worlds on `/peer/message`. */
 export class Bridge {
   #options: BridgeOptions;
@@ -145,13 +149,18 @@ export class Bridge {
     };
   }
 
+  /** Browsers watching any world through this gateway. */
+  get watchers(): number {
+    return this.#connections.size;
+  }
+
   /** Browsers currently watching a world. */
   subscribers(worldId: string): number {
     return this.#watches.get(worldId)?.sockets.size ?? 0;
   }
 
   /** Adds `GET /ws` and `POST /peer/message` to the app. */
-  mount(app: Hono<{ Bindings: ConnInfo | undefined }>): void {
+  mount(app: Hono<{ Bindings: ConnInfo | undefined }>, guard?: RouteGuard): void {
     app.get("/ws", (c) => {
       if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
         return c.json({ error: "expected a WebSocket upgrade" }, 426);
@@ -164,7 +173,10 @@ export class Bridge {
         );
       return response;
     });
-    app.post("/peer/message", (c) => this.#receive(c.req.raw));
+    // `/peer/message` up to 1.3, `/messages` from 1.4: the same relay.
+    for (const path of ["/peer/message", "/messages"]) {
+      app.post(path, (c) => guard?.held(c) ?? this.#receive(c.req.raw, () => guard?.failed(c)));
+    }
   }
 
   /** Closes every socket and leaves every world. */
@@ -278,8 +290,7 @@ export class Bridge {
         message: `frame exceeds ${MAX_CLIENT_FRAME_BYTES} bytes`,
       });
     }
-    const parsed = parseJson(data);
-    const frame = parsed?.value as Record<string, unknown> | undefined;
+    const frame = parseJson(data) as Record<string, unknown> | undefined;
     if (!frame || typeof frame !== "object" || Array.isArray(frame)) {
       return send(socket, { type: "error", message: "frame is not a JSON object" });
     }
@@ -353,8 +364,13 @@ export class Bridge {
     const now = this.#options.clock();
     const timestamp = Math.max(now, (this.#lastSent.get(sender) ?? 0) + 1);
     this.#lastSent.set(sender, timestamp);
-    const body = JSON.stringify(await createPeerMessage(sender, event, content, timestamp));
+    // In the world's own protocol version: a 1.6 world verifies 1.6 separators.
+    const version = isSupportedVersion(record.protocolVersion) ? record.protocolVersion : undefined;
+    const body = JSON.stringify(
+      await createPeerMessage(sender, event, content, timestamp, version),
+    );
     const headers = await signHttpRequest(sender, "POST", url.host, url.pathname, body, {
+      version,
       clock: this.#options.clock,
     });
     let answer: OutboundAnswer;
@@ -387,7 +403,7 @@ export class Bridge {
       throw new Error("the world's answer is not signed by it");
     }
     this.#reachable(record, true);
-    const parsed = parseJson(answer.text)?.value;
+    const parsed = parseJson(answer.text);
     return { status: answer.status, body: isRecord(parsed) ? parsed : {} };
   }
 
@@ -400,24 +416,20 @@ export class Bridge {
   }
 
   /** `POST /peer/message`: a world's signed `world.state`, relayed to its watchers. */
-  async #receive(request: Request): Promise<Response> {
+  async #receive(request: Request, failed: () => void): Promise<Response> {
     const { store, clock } = this.#options;
-    const now = clock();
-    const text = await readLimitedText(request, MAX_PEER_MESSAGE_BYTES).catch(
-      (): typeof NOT_UTF8 => NOT_UTF8,
-    );
-    if (text === TOO_LARGE) return error(413, `body exceeds ${MAX_PEER_MESSAGE_BYTES} bytes`);
-    if (text === NOT_UTF8) return error(400, "body is not valid UTF-8");
-    const json = parseJson(text);
-    if (!json) return error(400, "body is not valid JSON");
-    const parsed = parsePeerMessage(json.value);
-    if (!parsed.ok) return error(400, parsed.error);
-    const message = parsed.value;
+    const authority = this.#options.publicAuthority();
+    const verified = await verifyPeerMessageRequest(request, {
+      clock,
+      authorities: authority ? [authority] : [],
+    });
+    if (!verified.ok) {
+      if (verified.status === 403) failed();
+      return error(verified.status, verified.error);
+    }
+    const message = verified.value.body;
     if (message.event !== PEER_EVENTS.STATE) {
       return error(400, `unsupported event: ${message.event} (this gateway accepts world.state)`);
-    }
-    if (Math.abs(now - message.timestamp) > MAX_CLOCK_SKEW_MS) {
-      return error(400, "timestamp is outside the ±5 min window");
     }
     const content = parseContent(message.content);
     if (!isRecord(content) || !isValidWorldId(content.worldId)) {
@@ -428,18 +440,6 @@ export class Bridge {
     if (!record) return error(404, `no live world ${worldId}`);
     if (message.from !== record.agentId || message.publicKey !== record.publicKey) {
       return error(403, `sender is not the agent registered for world ${worldId}`);
-    }
-    if (!await verifyPeerMessage(message)) {
-      const headerError = await verifyRequestHeaders(
-        request,
-        { clock, publicAuthority: this.#options.publicAuthority() },
-        "/peer/message",
-        text,
-        record.publicKey,
-      );
-      if (headerError !== undefined) {
-        return error(403, `signature does not verify (${headerError})`);
-      }
     }
     // One floor for every replica: a world that posts to several (it joined
     // through each) is relayed once, and a replay is refused everywhere.
@@ -484,4 +484,13 @@ function send(socket: WebSocket, frame: Record<string, unknown>): void {
 
 function error(status: number, message: string): Response {
   return Response.json({ error: message }, { status });
+}
+
+/** Parses JSON, `undefined` for anything unparsable. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }

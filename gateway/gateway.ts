@@ -8,16 +8,22 @@
  */
 import { type Identity, loadOrCreateIdentity } from "../protocol/mod.ts";
 import { Bridge } from "./bridge.ts";
-import { createHttpApp, type Quotas } from "./http.ts";
+import { createHttpApp, type Quotas, signatureGuard } from "./http.ts";
 import { KeyCache } from "./_keys.ts";
 import { type Logger, silentLogger } from "./log.ts";
 import { MemoryStore } from "./memory_store.ts";
 import { defaultOutboundPolicy, type OutboundPolicy } from "./_outbound.ts";
 import { type Rate, TokenBuckets } from "./_quota.ts";
 import type { LoadResult } from "./snapshot.ts";
-import { type LeaseStore, STORE_DEFAULTS, type WorldIdPolicy } from "./store.ts";
+import {
+  type LeaseStore,
+  STORE_DEFAULTS,
+  StoreUnavailableError,
+  type WorldIdPolicy,
+} from "./store.ts";
 import { systemTimers, type TimerHandle, type Timers } from "./_timers.ts";
 import { WebhookDispatcher } from "./webhooks.ts";
+import { GatewayMetrics, instrumentStore } from "./metrics.ts";
 import { readBeside } from "./_static.ts";
 import { mountWeb } from "./web.ts";
 import { WatchHub, type WatchLimits } from "./watch.ts";
@@ -82,6 +88,8 @@ export interface GatewayOptions {
   logger?: Logger;
   /** Limits of `/watch` (clients, queued bytes, keep-alive). Default: see {@linkcode WatchLimits}. */
   watch?: WatchLimits;
+  /** Serve `GET /metrics` (Prometheus text). Default: true. */
+  metrics?: boolean;
 }
 
 /** The gateway's HTTP app, as far as callers need it (it is a Hono app). */
@@ -112,6 +120,8 @@ export interface Gateway {
   readonly webhooks: WebhookDispatcher | undefined;
   /** The `/watch` hub, for its stats. */
   readonly watch: WatchHub;
+  /** The metrics `GET /metrics` renders, unless turned off. */
+  readonly metrics: GatewayMetrics | undefined;
   /** Listens on `port`/`hostname` and starts the sweep loop and webhook delivery. */
   start(): Promise<{ port: number; hostname: string; url: string }>;
   /**
@@ -156,7 +166,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   const dataDir = options.dataDir ?? "./data";
   await Deno.mkdir(dataDir, { recursive: true });
   const identity = options.identity ?? await loadOrCreateIdentity(dataDir, "gateway");
-  const store: LeaseStore = options.store ?? await MemoryStore.open({
+  const baseStore: LeaseStore = options.store ?? await MemoryStore.open({
     clock,
     timers,
     dataDir,
@@ -170,8 +180,35 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     snapshotDelayMs: options.announceSnapshotDelayMs,
     warn: (message) => logger.warn(message),
   });
-  const loaded = store instanceof MemoryStore ? store.loaded : undefined;
-  const webhooks = options.webhookUrl
+  const loaded = baseStore instanceof MemoryStore ? baseStore.loaded : undefined;
+  // Filled in once the components it reads exist (below).
+  let metrics: GatewayMetrics | undefined;
+  const figures = {
+    watchers: () => 0,
+    watch: () => ({ clients: 0, dropped: 0, rejected: 0 }),
+  };
+  if (options.metrics !== false) {
+    metrics = new GatewayMetrics({
+      store: baseStore,
+      clock,
+      watchers: () => figures.watchers(),
+      watch: () => figures.watch(),
+      webhooks: options.webhookUrl === undefined ? undefined : () => ({
+        delivered: webhooks?.delivered ?? 0,
+        failures: webhooks?.failures ?? 0,
+        gaveUp: webhooks?.gaveUp ?? 0,
+        held: webhooks?.backlog ?? 0,
+      }),
+      snapshot: baseStore instanceof MemoryStore && options.dataDir !== undefined
+        ? () => baseStore
+        : undefined,
+    });
+  }
+  // Calls to a shared store are timed and their failures counted.
+  const store: LeaseStore = metrics && baseStore.kind !== "memory"
+    ? instrumentStore(baseStore, metrics, (error) => error instanceof StoreUnavailableError)
+    : baseStore;
+  const webhooks: WebhookDispatcher | undefined = options.webhookUrl
     ? new WebhookDispatcher({
       url: options.webhookUrl,
       secret: options.webhookSecret,
@@ -190,6 +227,9 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   const unfeed = store.feed.subscribe((event) => {
     if (event.type.endsWith(".expired")) {
       keys.forget(event.agentId);
+      if (event.reason === "ttl") {
+        metrics?.expiryLagSeconds.observe(Math.max(0, clock() - event.at) / 1000);
+      }
       logger.info("lease ended", {
         agentId: event.agentId,
         worldId: event.worldId,
@@ -219,6 +259,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     logger,
   });
   const quotaRates = { ...QUOTA_DEFAULTS, ...options.quotas };
+  const trustProxy = options.trustProxy ?? false;
   const quotas: Quotas = {
     newLeases: new TokenBuckets(quotaRates.newLeases, clock),
     badSignatures: new TokenBuckets(quotaRates.badSignatures, clock),
@@ -241,10 +282,12 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     openapi: () => openapiText ??= readOpenapi(),
     keys,
     quotas,
-    trustProxy: options.trustProxy ?? false,
+    trustProxy,
     logger,
     stopping: () => draining || stopping,
     adminToken: options.adminToken,
+    publicUrl: () => publicUrl,
+    metrics,
   });
 
   const watch = new WatchHub({
@@ -253,7 +296,9 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     log: (level, message, fields) => logger[level](message, fields),
   });
   app.get("/watch", (c) => watch.handle(c.req.raw, remoteAddress(c.env)));
-  bridge.mount(app);
+  bridge.mount(app, signatureGuard({ quotas, trustProxy }));
+  figures.watchers = () => bridge.watchers;
+  figures.watch = () => watch.stats();
   mountWeb(app);
 
   let server: Deno.HttpServer | undefined;
@@ -291,6 +336,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     loaded,
     webhooks,
     watch,
+    metrics,
     drain() {
       draining = true;
     },
@@ -314,6 +360,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
       publicAuthority ??= new URL(publicUrl).host;
       scheduleSweep(0);
       webhooks?.start();
+      metrics?.start();
       return { port: addr.port, hostname: addr.hostname, url };
     },
     async stop() {
@@ -324,6 +371,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
       unfeed();
       // Streams never end by themselves: close them, or shutdown waits forever.
       watch.close();
+      metrics?.stop();
       await bridge.close();
       if (server) await server.shutdown();
       if (webhooks) await webhooks.stop(5000);

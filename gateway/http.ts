@@ -10,25 +10,24 @@
 import { type Context, Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import {
-  ANNOUNCE_LIMITS,
+  AGENT_CARD_PATH,
+  agentIdFromPathSegment,
+  BODY_LIMITS,
+  buildAgentCard,
   type Identity,
-  isAgentIdOf,
+  isSupportedVersion,
   isValidWorldId,
-  MAX_CLOCK_SKEW_MS,
-  parseAnnounce,
-  parseHeartbeat,
-  verifyAnnounceSignature,
-  verifyHeartbeat,
-  verifyHttpRequestHeaders,
-  WORLD_CAPABILITY_PREFIX,
+  type ProtocolVersion,
+  SUPPORTED_PROTOCOL_VERSIONS,
 } from "../protocol/mod.ts";
-import { fromBase64 } from "../protocol/_bytes.ts";
-import { NOT_UTF8, parseJson, readLimitedText, TOO_LARGE } from "./_body.ts";
 import { clientAddress, quotaKey } from "./_client.ts";
 import type { KeyCache } from "./_keys.ts";
 import type { TokenBuckets } from "./_quota.ts";
 import { type Logger, RateLimitedLog } from "./log.ts";
+import type { GatewayMetrics } from "./metrics.ts";
+import { routePath } from "hono/route";
 import { mountAdmin } from "./admin.ts";
+import { mountLeaseRoutes } from "./_lease_routes.ts";
 import { agentView, peerView, reachability, worldView } from "./_views.ts";
 import { readiness } from "./_readiness.ts";
 import {
@@ -36,14 +35,11 @@ import {
   type LeaseRecord,
   type LeaseStore,
   type Page,
-  REFUSAL_STATUS,
   StoreUnavailableError,
 } from "./store.ts";
 
 /** Largest heartbeat body accepted, in bytes: a heartbeat is about 200. */
-export const MAX_HEARTBEAT_BYTES = 4096;
-/** Most live peers an announce answer carries. */
-export const ANNOUNCE_PEERS = 20;
+export const MAX_HEARTBEAT_BYTES: number = BODY_LIMITS.heartbeat;
 /** Default and largest page of a listing. */
 export const PAGE_LIMITS = Object.freeze({ default: 100, max: 1000 });
 /** Seconds a client is told to wait when the store is unreachable. */
@@ -71,6 +67,8 @@ export interface HttpContext {
   startedAt: number;
   /** `host[:port]` of `PUBLIC_URL`, also accepted as the signed authority. */
   publicAuthority?: string;
+  /** The gateway's public base URL (for its agent card), once known. */
+  publicUrl(): string | undefined;
   /** Browsers watching a world through `/ws`. */
   subscribers(worldId: string): number;
   /** The OpenAPI document, served at `/openapi.yaml`. */
@@ -87,7 +85,19 @@ export interface HttpContext {
   stopping(): boolean;
   /** The admin API's bearer token; the admin API answers 403 without one. */
   adminToken?: string;
+  /** Where requests are counted and timed; `GET /metrics` renders it. Default: none. */
+  metrics?: GatewayMetrics;
 }
+
+/** The route templates whose answers are counted as announces, heartbeats or deregistrations. */
+const ROUTE_FAMILIES: Record<string, "announces" | "heartbeats" | "deregistrations"> = {
+  "POST /peer/announce": "announces",
+  "POST /agents": "announces",
+  "POST /peer/heartbeat": "heartbeats",
+  "POST /worlds/:id/heartbeat": "heartbeats",
+  "POST /agents/:id/heartbeat": "heartbeats",
+  "POST /peer/deregister": "deregistrations",
+};
 
 /** The Hono environment the server passes: the socket's peer. */
 export interface ConnInfo {
@@ -116,41 +126,37 @@ function pageLimit(c: Ctx): number | string {
   return Number(raw);
 }
 
-async function readJson(
+/** The quota key of a request's client: its address (or forwarded address), IPv6 by /64. */
+export function clientKey(
   c: Ctx,
-  limit: number,
-): Promise<{ text: string; value: unknown } | Response> {
-  let text: string | typeof TOO_LARGE | typeof NOT_UTF8;
-  try {
-    text = await readLimitedText(c.req.raw, limit);
-  } catch {
-    return fail(c, 400, "the body could not be read");
-  }
-  if (text === TOO_LARGE) return fail(c, 413, `body exceeds ${limit} bytes`);
-  if (text === NOT_UTF8) return fail(c, 400, "body is not valid UTF-8");
-  const parsed = parseJson(text);
-  if (!parsed) return fail(c, 400, "body is not valid JSON");
-  return { text, value: parsed.value };
+  trustProxy: boolean,
+): string {
+  return quotaKey(clientAddress(c.req.raw.headers, c.env?.remoteAddr?.hostname, trustProxy));
 }
 
-function outsideWindow(ts: number, now: number): boolean {
-  return Math.abs(now - ts) > MAX_CLOCK_SKEW_MS;
-}
-
-/** The world a capability list declares, or an error for a malformed one. */
-function declaredWorld(capabilities: string[]): { worldId?: string } | { error: string } {
-  let worldId: string | undefined;
-  for (let i = 0; i < capabilities.length; i++) {
-    const capability = capabilities[i];
-    if (!capability.startsWith(WORLD_CAPABILITY_PREFIX)) continue;
-    const id = capability.slice(WORLD_CAPABILITY_PREFIX.length);
-    if (!isValidWorldId(id)) return { error: `capabilities[${i}] is not a valid world id` };
-    if (worldId !== undefined && worldId !== id) {
-      return { error: `capabilities[${i}]: an agent hosts at most one world` };
-    }
-    worldId = id;
-  }
-  return { worldId };
+/**
+ * The failed-signature quota as signed routes use it: `held` refuses a
+ * client whose failures spent its tokens (before anything is verified),
+ * `failed` spends one.
+ */
+export function signatureGuard(ctx: Pick<HttpContext, "quotas" | "trustProxy">) {
+  const clientOf = (c: Ctx) => clientKey(c, ctx.trustProxy);
+  const signatureQuota = (c: Ctx, client: string): Response | undefined =>
+    !ctx.quotas.badSignatures.has(client)
+      ? tooMany(
+        c,
+        ctx.quotas.badSignatures.retryAfter(client),
+        "too many requests with bad signatures from this address",
+      )
+      : undefined;
+  return {
+    clientOf,
+    signatureQuota,
+    /** A 429 for a spent quota, else nothing. */
+    held: (c: Ctx) => signatureQuota(c, clientOf(c)),
+    /** Spends a token of the request's client. */
+    failed: (c: Ctx) => void ctx.quotas.badSignatures.take(clientOf(c)),
+  };
 }
 
 /**
@@ -181,6 +187,24 @@ export function createHttpApp(ctx: HttpContext): Hono<{ Bindings: ConnInfo | und
   });
   app.notFound((c) => fail(c, 404, `no route for ${c.req.method} ${c.req.path}`));
 
+  const { metrics } = ctx;
+  if (metrics) {
+    app.use("*", async (c, next) => {
+      const end = metrics.requestSeconds.startTimer();
+      await next();
+      const matched = routePath(c);
+      const route = matched === "*" || matched === "/*" ? "unmatched" : matched;
+      const status = String(c.res.status);
+      end({ method: c.req.method, route, status });
+      const family = ROUTE_FAMILIES[`${c.req.method} ${route}`];
+      if (family) metrics[family].inc({ status });
+    });
+    app.get(
+      "/metrics",
+      async (c) => c.body(await metrics.render(), 200, { "content-type": metrics.contentType }),
+    );
+  }
+
   // Reads are open to any origin; writes are signed and need no CORS.
   app.use("*", async (c, next) => {
     if (c.req.method === "OPTIONS") {
@@ -198,121 +222,18 @@ export function createHttpApp(ctx: HttpContext): Hono<{ Bindings: ConnInfo | und
   });
 
   /** The quota key of the request's client. */
-  const clientOf = (c: Ctx) =>
-    quotaKey(clientAddress(c.req.raw.headers, c.env?.remoteAddr?.hostname, ctx.trustProxy));
-
-  /** Refuses a client whose failed signatures used up its quota, before verifying anything. */
-  const signatureQuota = (c: Ctx, client: string): Response | undefined =>
-    !quotas.badSignatures.has(client)
-      ? tooMany(
-        c,
-        quotas.badSignatures.retryAfter(client),
-        "too many requests with bad signatures from this address",
-      )
-      : undefined;
+  const { clientOf, signatureQuota } = signatureGuard(ctx);
 
   mountAdmin(app, ctx, clientOf);
 
-  const badSignature = (c: Ctx, client: string, error: string): Response => {
-    quotas.badSignatures.take(client);
-    return fail(c, 403, error);
-  };
-
-  app.post("/peer/announce", async (c) => {
-    const now = clock();
-    const client = clientOf(c);
-    const read = await readJson(c, ANNOUNCE_LIMITS.maxBodyBytes);
-    if (read instanceof Response) return read;
-    const parsed = parseAnnounce(read.value);
-    if (!parsed.ok) return fail(c, 400, parsed.error);
-    const body = parsed.value;
-    if (outsideWindow(body.timestamp, now)) {
-      return fail(c, 400, "timestamp is outside the ±5 min window");
-    }
-    if (fromBase64(body.publicKey)?.length !== 32) {
-      return fail(c, 400, "publicKey must be the base64 of a 32-byte Ed25519 key");
-    }
-    const world = declaredWorld(body.capabilities);
-    if ("error" in world) return fail(c, 400, world.error);
-    const refused = signatureQuota(c, client);
-    if (refused) return refused;
-    if (!await isAgentIdOf(body.from, body.publicKey)) {
-      return badSignature(c, client, "from does not match publicKey");
-    }
-    if (!await verifyAnnounceSignature(body)) {
-      const headerError = await verifyRequestHeaders(
-        c.req.raw,
-        ctx,
-        "/peer/announce",
-        read.text,
-        body.publicKey,
-      );
-      if (headerError !== undefined) {
-        return badSignature(c, client, `signature does not verify (${headerError})`);
-      }
-    }
-    if (!quotas.newLeases.has(client) && !await store.get(body.from)) {
-      return tooMany(
-        c,
-        quotas.newLeases.retryAfter(client),
-        "too many new leases from this address",
-      );
-    }
-    const outcome = await store.announce({
-      agentId: body.from,
-      publicKey: body.publicKey,
-      alias: body.alias,
-      version: body.version,
-      protocolVersion: "1.2",
-      endpoints: body.endpoints,
-      capabilities: body.capabilities,
-      worldId: world.worldId,
-      timestamp: body.timestamp,
-      address: client,
-    });
-    if (!outcome.ok) {
-      const status = REFUSAL_STATUS[outcome.reason];
-      if (status === 503) c.header("retry-after", "30");
-      return fail(c, status, outcome.error);
-    }
-    ctx.keys.remember(outcome.record);
-    if (outcome.granted) {
-      quotas.newLeases.take(client);
-      logger.info("lease granted", {
-        agentId: outcome.record.agentId,
-        worldId: outcome.record.worldId,
-        protocolVersion: outcome.record.protocolVersion,
-      });
-    }
-    const peers = (await store.listAgents(ANNOUNCE_PEERS + 1)).records
-      .filter((record) => record.agentId !== outcome.record.agentId)
-      .slice(0, ANNOUNCE_PEERS)
-      .map(peerView);
-    return c.json({ ok: true, peers });
-  });
-
-  app.post("/peer/heartbeat", async (c) => {
-    const now = clock();
-    const read = await readJson(c, MAX_HEARTBEAT_BYTES);
-    if (read instanceof Response) return read;
-    const parsed = parseHeartbeat(read.value);
-    if (!parsed.ok) return fail(c, 400, parsed.error);
-    const heartbeat = parsed.value;
-    if (outsideWindow(heartbeat.ts, now)) return fail(c, 400, "ts is outside the ±5 min window");
-    const client = clientOf(c);
-    const refused = signatureQuota(c, client);
-    if (refused) return refused;
-    const agentKey = await ctx.keys.get(heartbeat.agentId);
-    if (!agentKey) return fail(c, 404, "unknown or expired agent: announce again");
-    if (!await verifyHeartbeat(heartbeat, agentKey.key)) {
-      return badSignature(c, client, "signature does not verify");
-    }
-    const outcome = await store.renew(heartbeat.agentId, heartbeat.ts);
-    if (!outcome.ok) {
-      if (outcome.reason === "unknown") ctx.keys.forget(heartbeat.agentId);
-      return fail(c, REFUSAL_STATUS[outcome.reason], outcome.error);
-    }
-    return c.json({ ok: true });
+  mountLeaseRoutes(app, ctx, {
+    clientOf,
+    signatureQuota,
+    tooMany,
+    refuse: (c, client, status, error) => {
+      if (status === 403) quotas.badSignatures.take(client);
+      return fail(c, status as ContentfulStatusCode, error);
+    },
   });
 
   app.get("/health", async (c) => {
@@ -379,27 +300,79 @@ export function createHttpApp(ctx: HttpContext): Hono<{ Bindings: ConnInfo | und
 
   app.get("/worlds", listing("worlds", (...a) => store.listWorlds(...a), worldView));
 
+  const worldDetail = (c: Ctx, record: LeaseRecord) =>
+    c.json({
+      worldId: record.worldId,
+      agentId: record.agentId,
+      publicKey: record.publicKey,
+      name: record.alias,
+      slug: record.worldId,
+      protocolVersion: record.protocolVersion,
+      endpoints: record.endpoints,
+      ...reachability(record),
+      subscribers: ctx.subscribers(record.worldId!),
+      lastSeen: record.lastSeen,
+    });
+
   app.get("/world/:worldId", async (c) => {
     const worldId = c.req.param("worldId");
     if (!isValidWorldId(worldId)) return fail(c, 400, "invalid worldId");
     const record = await store.getWorld(worldId);
     if (!record) return fail(c, 404, `no live world ${worldId}`);
-    return c.json({
-      worldId,
-      agentId: record.agentId,
-      publicKey: record.publicKey,
-      name: record.alias,
-      slug: worldId,
-      endpoints: record.endpoints,
-      ...reachability(record),
-      subscribers: ctx.subscribers(worldId),
-      lastSeen: record.lastSeen,
-    });
+    return worldDetail(c, record);
+  });
+
+  // 1.4+ readers name a world by its key id (aw:sha256:…, percent-encoded or
+  // not); older ones by its slug. Both find the same live world.
+  app.get("/worlds/:id", async (c) => {
+    const id = c.req.param("id");
+    const agentId = agentIdFromPathSegment(id);
+    let record: LeaseRecord | undefined;
+    if (agentId) {
+      record = await store.get(agentId);
+      if (record?.worldId === undefined) record = undefined;
+    } else if (isValidWorldId(id)) record = await store.getWorld(id);
+    else return fail(c, 400, "invalid world id: an aw:sha256: key id or a slug");
+    if (!record) return fail(c, 404, "World not found");
+    return worldDetail(c, record);
   });
 
   app.get("/agents", listing("agents", (...a) => store.listAgents(...a), agentView));
 
-  app.get("/peer/ping", (c) => c.json({ ok: true, ts: clock(), agentId: ctx.identity.agentId }));
+  app.get("/agents/:id", async (c) => {
+    const agentId = agentIdFromPathSegment(c.req.param("id"));
+    if (!agentId) return fail(c, 400, "invalid agentId: aw:sha256:<64 hex digits>");
+    const record = await store.get(agentId);
+    if (!record) return fail(c, 404, "Agent not found");
+    return c.json(agentView(record));
+  });
+
+  const ping = (c: Ctx) =>
+    c.json({ ok: true, ts: clock(), role: "gateway", agentId: ctx.identity.agentId });
+  app.get("/peer/ping", ping);
+  app.get("/ping", ping);
+
+  // The gateway's signed agent card, in the newest version by default; a
+  // client of an older version asks for its own with ?version=.
+  const cards = new Map<ProtocolVersion, Promise<string>>();
+  app.get(AGENT_CARD_PATH, async (c) => {
+    const asked = c.req.query("version") ?? SUPPORTED_PROTOCOL_VERSIONS.at(-1)!;
+    if (!isSupportedVersion(asked)) {
+      return fail(c, 400, `version must be one of ${SUPPORTED_PROTOCOL_VERSIONS.join(", ")}`);
+    }
+    const base = ctx.publicUrl() ?? new URL(c.req.url).origin;
+    let card = cards.get(asked);
+    if (!card) {
+      card = buildAgentCard(ctx.identity, {
+        name: "AgentWorlds gateway",
+        description: "The liveness directory of AgentWorlds worlds",
+        cardUrl: `${base.replace(/\/+$/, "")}${AGENT_CARD_PATH}`,
+        version: asked,
+      });
+      cards.set(asked, card);
+    }
+    return c.body(await card, 200, { "content-type": "application/json; charset=utf-8" });
+  });
 
   app.get("/peer/peers", async (c) => {
     const limit = pageLimit(c);
@@ -412,41 +385,4 @@ export function createHttpApp(ctx: HttpContext): Hono<{ Bindings: ConnInfo | und
   });
 
   return app;
-}
-
-/**
- * Verifies AgentWorld request-signature headers against the request as
- * received. The signed authority may be the `Host` the request arrived with
- * or `PUBLIC_URL`'s (a proxy may rewrite `Host`). Returns the error, if any.
- */
-export async function verifyRequestHeaders(
-  request: Request,
-  ctx: Pick<HttpContext, "clock" | "publicAuthority">,
-  path: string,
-  body: string,
-  publicKey: string,
-): Promise<string | undefined> {
-  const headers = request.headers;
-  if (!headers.has("x-agentworld-signature")) return "no body signature and no signature headers";
-  const authorities = [headers.get("host") ?? new URL(request.url).host];
-  if (ctx.publicAuthority && ctx.publicAuthority !== authorities[0]) {
-    authorities.push(ctx.publicAuthority);
-  }
-  let error: string | undefined;
-  for (const authority of authorities) {
-    const result = await verifyHttpRequestHeaders(
-      headers,
-      "POST",
-      path,
-      authority,
-      body,
-      publicKey,
-      {
-        clock: ctx.clock,
-      },
-    );
-    if (result.ok) return undefined;
-    error = result.error;
-  }
-  return error;
 }

@@ -4,7 +4,7 @@
  * `/ws`, a webhook receiver, and a world killed with SIGKILL.
  */
 import { spawnTask } from "./_process.ts";
-import { assert, assertEquals } from "./assert.ts";
+import { assert, assertEquals, assertMatch } from "./assert.ts";
 import { Client, until, wsUrl } from "./_ws.ts";
 
 const TTL_MS = 2000;
@@ -94,3 +94,74 @@ Deno.test("a world registers, is played through /ws, and vanishes after SIGKILL 
     await Deno.remove(dataDir, { recursive: true });
   }
 });
+
+for (const version of ["1.2", "1.3", "1.4", "1.5", "1.6"]) {
+  Deno.test(`a grid world set to protocol ${version} registers, is played through /ws, and leaves at once on SIGTERM`, async () => {
+    const dataDir = await Deno.makeTempDir();
+    const hooks: { event: string; worldId: string; reason?: string }[] = [];
+    const receiver = Deno.serve(
+      { hostname: "127.0.0.1", port: 0, onListen() {} },
+      async (request) => {
+        hooks.push(await request.json());
+        return new Response(null, { status: 204 });
+      },
+    );
+    const gateway = await spawnTask("gateway", {
+      HTTP_PORT: "0",
+      LISTEN_ADDR: "127.0.0.1",
+      DATA_DIR: `${dataDir}/gateway`,
+      WEBHOOK_URL: `http://127.0.0.1:${receiver.addr.port}/hooks`,
+    });
+    const worldId = `grid-${version.replace(".", "-")}`;
+    const world = await spawnTask("world", {
+      WORLD_ID: worldId,
+      WORLD_NAME: `Grid ${version}`,
+      GATEWAY_URL: gateway.url,
+      PORT: "0",
+      LISTEN_ADDR: "127.0.0.1",
+      DATA_DIR: `${dataDir}/world`,
+      PROTOCOL_VERSION: version,
+      BROADCAST_INTERVAL_MS: "100",
+    });
+    let client: Client | undefined;
+    try {
+      await until(async () => {
+        const { worlds } = await (await fetch(`${gateway.url}/worlds`)).json();
+        return worlds.some((w: { worldId: string }) => w.worldId === worldId);
+      }, "the world in /worlds");
+      const detail = await (await fetch(`${gateway.url}/world/${worldId}`)).json();
+      assertEquals(detail.protocolVersion, version);
+
+      client = new Client(wsUrl(gateway.url, `?world=${worldId}`));
+      await client.next("subscribed");
+      client.send({ type: "join", alias: "Ada" });
+      const joined = await client.next("join_result");
+      assert(joined.ok, `join in ${version}: ${JSON.stringify(joined)}`);
+      client.send({ type: "action", data: { direction: "down" } });
+      assert((await client.next("action_result")).ok);
+      const state = await client.next("world.state");
+      assertEquals(state.worldId, worldId);
+
+      // A clean stop deregisters: gone at once, not a TTL later.
+      const stoppedAt = Date.now();
+      assertEquals((await world.kill("SIGTERM")).code, 0);
+      const status = await fetch(`${gateway.url}/world/${worldId}`).then((r) => (
+        r.body?.cancel(), r.status
+      ));
+      assertEquals(status, 404, "listed no more the moment the world has stopped");
+      assertMatch(String((await client.next("error")).message), /world went offline/);
+      await until(() => hooks.some((h) => h.event === "world.expired"), "world.expired", 3000);
+      assertEquals(hooks.map((h) => [h.event, h.reason]), [
+        ["world.announced", undefined],
+        ["world.expired", "deregistered"],
+      ]);
+      assert(Date.now() - stoppedAt < 5000);
+    } finally {
+      await client?.close();
+      await world.kill("SIGKILL");
+      await gateway.kill("SIGTERM");
+      await receiver.shutdown();
+      await Deno.remove(dataDir, { recursive: true });
+    }
+  });
+}
