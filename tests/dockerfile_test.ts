@@ -50,15 +50,21 @@ function last(keyword: string): Instruction {
   return found[found.length - 1];
 }
 
-/** `ENV A=1 B=2` instructions, merged. */
-function imageEnv(): Map<string, string> {
+/** `ENV A=1 B=2` instructions before instruction `index`, merged. */
+function envBefore(index: number): Map<string, string> {
   const env = new Map<string, string>();
-  for (const { args } of all("ENV")) {
+  for (const { keyword, args } of dockerfile.instructions.slice(0, index)) {
+    if (keyword !== "ENV") continue;
     for (const [, name, value] of args.matchAll(/([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|\S*)/g)) {
       env.set(name, value.replace(/^"|"$/g, ""));
     }
   }
   return env;
+}
+
+/** The image's environment: every `ENV`, merged. */
+function imageEnv(): Map<string, string> {
+  return envBefore(dockerfile.instructions.length);
 }
 
 /** `NAME=value` entries of the Dockerfile's comment block documenting the environment. */
@@ -111,17 +117,30 @@ function copied(path: string): boolean {
   );
 }
 
-/** The local files `gateway/main.ts` loads, from `deno info`. */
+interface ModuleGraph {
+  modules: { specifier: string; npmPackage?: string }[];
+  npmPackages: Record<string, { dependencies?: string[] }>;
+}
+
+let graph: Promise<ModuleGraph> | undefined;
+
+/** `deno info --json gateway/main.ts`, run once. */
+function gatewayGraph(): Promise<ModuleGraph> {
+  return graph ??= (async () => {
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: ["info", "--json", "gateway/main.ts"],
+      cwd: ROOT,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert(output.success, `deno info failed: ${new TextDecoder().decode(output.stderr)}`);
+    return JSON.parse(new TextDecoder().decode(output.stdout));
+  })();
+}
+
+/** The local files `gateway/main.ts` loads. */
 async function gatewayModules(): Promise<string[]> {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["info", "--json", "gateway/main.ts"],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  assert(output.success, `deno info failed: ${new TextDecoder().decode(output.stderr)}`);
-  const info = JSON.parse(new TextDecoder().decode(output.stdout));
-  return (info.modules as { specifier: string }[])
+  return (await gatewayGraph()).modules
     .map((module) => module.specifier)
     .filter((specifier) => specifier.startsWith(ROOT.href))
     .map((specifier) => specifier.slice(ROOT.href.length));
@@ -281,18 +300,6 @@ Deno.test("no gateway module reads a variable outside GATEWAY_ENV_VARS", async (
   }
 });
 
-/** The image's environment at instruction `index` (ENV before it). */
-function envBefore(index: number): Map<string, string> {
-  const env = new Map<string, string>();
-  for (const { keyword, args } of dockerfile.instructions.slice(0, index)) {
-    if (keyword !== "ENV") continue;
-    for (const [, name, value] of args.matchAll(/([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|\S*)/g)) {
-      env.set(name, value.replace(/^"|"$/g, ""));
-    }
-  }
-  return env;
-}
-
 Deno.test("only the gateway's module graph is cached, frozen to the lockfile", () => {
   const steps = dockerfile.instructions;
   const denoRuns = steps.map((step, i) => ({ ...step, i }))
@@ -334,24 +341,14 @@ Deno.test("the image's command runs from that cache alone, lazily", () => {
 
 /** The npm packages (name@version) the gateway's module graph needs, dependencies included. */
 async function gatewayNpmPackages(): Promise<Set<string>> {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["info", "--json", "gateway/main.ts"],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  assert(output.success, `deno info failed: ${new TextDecoder().decode(output.stderr)}`);
-  const info = JSON.parse(new TextDecoder().decode(output.stdout));
-  const all: Record<string, { dependencies?: string[] }> = info.npmPackages;
+  const { modules, npmPackages } = await gatewayGraph();
   const needed = new Set<string>();
   const visit = (id: string) => {
     if (needed.has(id)) return;
     needed.add(id);
-    for (const dependency of all[id]?.dependencies ?? []) visit(dependency);
+    for (const dependency of npmPackages[id]?.dependencies ?? []) visit(dependency);
   };
-  for (const module of info.modules as { npmPackage?: string }[]) {
-    if (module.npmPackage) visit(module.npmPackage);
-  }
+  for (const module of modules) if (module.npmPackage) visit(module.npmPackage);
   return needed;
 }
 
