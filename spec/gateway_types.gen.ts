@@ -24,6 +24,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether a load balancer should send this gateway traffic (readiness).
+         * @description Readiness, apart from liveness (`/health`), as Kubernetes probes and load balancers expect.
+         *     `HEAD` answers the same without a body. Not ready (503) while:
+         *
+         *     - the gateway shuts down: after SIGTERM it answers 503 here for `SHUTDOWN_DRAIN_MS`
+         *       (default 2 s) while every other route keeps serving, so a load balancer drains it first;
+         *     - its store is unreachable;
+         *     - it warms up after an outage: within the first heartbeat interval after recovery (30 s,
+         *       at most a third of the TTL), while more than half of the leases restored under the
+         *       post-outage grace have not been renewed yet (a store that does not count them: for that
+         *       whole interval). The interval bounds it on purpose: an unready gateway receives no
+         *       heartbeats, and a sole replica would otherwise stay out of rotation until its grace ended.
+         *
+         *     Answering never touches the store.
+         */
+        get: operations["getReady"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/metrics": {
         parameters: {
             query?: never;
@@ -979,6 +1011,11 @@ export interface components {
          *     without spaces, `"` or `\`.
          */
         Capability: string;
+        /** @description The gateway is ready for traffic. */
+        Ready: {
+            /** @constant */
+            ready: true;
+        };
         Health: {
             /** @constant */
             ok: true;
@@ -2142,6 +2179,45 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HealthUnavailable"];
+                };
+            };
+        };
+    };
+    getReady: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The gateway serves, its store is reachable, and it is not warming up. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ready"];
+                };
+            };
+            /**
+             * @description Not ready; `error` gives every reason (`; `-separated). A liveness check should use
+             *     `/health` instead.
+             */
+            503: {
+                headers: {
+                    /**
+                     * @description Seconds before asking again: 5, or until warming ends at the latest.
+                     * @example 5
+                     */
+                    "Retry-After"?: number;
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
