@@ -4,7 +4,7 @@
  * variable to change. The process tests run the real cases they can.
  */
 import { startupFailure } from "../gateway/_startup.ts";
-import { assertEquals } from "./assert.ts";
+import { assertEquals, assertMatch } from "./assert.ts";
 
 const settings = { dataDir: "/srv/aw", port: 80, hostname: "0.0.0.0" };
 
@@ -50,4 +50,13 @@ Deno.test("a host name that does not resolve names LISTEN_ADDR", () => {
     startupFailure(error, "listen", { ...settings, hostname: "gateway.internal" }),
     "LISTEN_ADDR gateway.internal is not a host name this machine resolves (failed to lookup address information: Name or service not known); use an IP address such as 0.0.0.0",
   );
+});
+
+Deno.test("an address that is not this machine's names LISTEN_ADDR", () => {
+  const line = startupFailure(
+    new Deno.errors.AddrNotAvailable("Cannot assign requested address (os error 99)"),
+    "listen",
+    { hostname: "203.0.113.9", port: 8100, dataDir: "./data" },
+  );
+  assertMatch(line, /^LISTEN_ADDR 203\.0\.113\.9 is not an address of this machine/);
 });
