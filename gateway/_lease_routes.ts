@@ -84,7 +84,8 @@ export function mountLeaseRoutes(
     const outcome = await store.announce({ ...record, address: client });
     if (!outcome.ok) {
       const status = REFUSAL_STATUS[outcome.reason];
-      if (status === 503) c.header("retry-after", "30");
+      // Room comes back as leases end: within a TTL at most.
+      if (status === 503 || status === 429) c.header("retry-after", "30");
       return fail(c, status, outcome.error);
     }
     keys.remember(outcome.record);

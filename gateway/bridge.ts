@@ -36,6 +36,8 @@ export const MAX_CLIENT_FRAME_BYTES = 16 * 1024;
 export const MAX_FRAMES_IN_FLIGHT = 8;
 /** How long a call to a world may take, in ms. */
 export const WORLD_CALL_TIMEOUT_MS = 10_000;
+/** How often a world that keeps answering has its `lastReachableAt` moved, in ms. */
+const REACHABILITY_REFRESH_MS = 30_000;
 /** Largest answer read from a world, in bytes. */
 export const MAX_WORLD_ANSWER_BYTES = 256 * 1024;
 /** How often the gateway re-joins a watched world, so idle eviction never drops it. */
@@ -407,11 +409,17 @@ export class Bridge {
     return { status: answer.status, body: isRecord(parsed) ? parsed : {} };
   }
 
-  /** Records whether the world answered, once per change (listings show it). */
+  /**
+   * Tells the store whether the world answered: on a change (listings show
+   * it, watchers get `world.updated`), and at most every 30 s otherwise to
+   * move `lastReachableAt`. The record is the store's; it is not touched here.
+   */
   #reachable(record: LeaseRecord, reachable: boolean): void {
-    const known = record.unreachableSince === undefined;
-    if (known === reachable && (!reachable || record.lastReachableAt !== undefined)) return;
-    record.unreachableSince = reachable ? undefined : this.#options.clock();
+    const changed = (record.unreachableSince === undefined) !== reachable;
+    const stale = reachable &&
+      (record.lastReachableAt === undefined ||
+        this.#options.clock() - record.lastReachableAt > REACHABILITY_REFRESH_MS);
+    if (!changed && !stale) return;
     this.#options.store.setReachable(record.agentId, reachable).catch(() => {});
   }
 

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { DEFAULTS } from "../protocol/mod.ts";
 import type { GatewayOptions } from "./gateway.ts";
 import { LOG_LEVELS, type LogLevel } from "./log.ts";
 import { webhookSecretError } from "./webhooks.ts";
@@ -77,7 +78,8 @@ export const GATEWAY_ENV_VARS: readonly EnvVar[] = [
   {
     name: "PUBLIC_URL",
     default: undefined,
-    description: "this gateway's public base URL (default: its listening address)",
+    description:
+      "this gateway's public origin, e.g. https://gateway.example (default: its listening address)",
   },
   {
     name: "TRUST_PROXY",
@@ -117,7 +119,16 @@ export const GATEWAY_ENV_VARS: readonly EnvVar[] = [
     description: "the reference gateway's name for GATEWAY_ADMIN_TOKEN (either may be set)",
   },
   { name: "LOG_LEVEL", default: "info", description: "debug, info, warn or error" },
+  {
+    name: "SHUTDOWN_DRAIN_MS",
+    default: "2000",
+    description:
+      "on SIGTERM, how long GET /ready answers 503 while everything else keeps serving, so a load balancer moves traffic away first (0 to 4000)",
+  },
 ];
+
+/** The most `SHUTDOWN_DRAIN_MS` may be: the drain and the stop after it stay within 10 s. */
+export const MAX_SHUTDOWN_DRAIN_MS = 4000;
 
 /** A malformed environment variable; the message names it. */
 export class ConfigError extends Error {
@@ -137,7 +148,7 @@ function integer(name: string, value: string, min: number, max: number): number 
   return n;
 }
 
-function url(name: string, value: string): string {
+function url(name: string, value: string): URL {
   let parsed: URL;
   try {
     parsed = new URL(value);
@@ -146,6 +157,23 @@ function url(name: string, value: string): string {
   }
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
     throw new ConfigError(`${name} must be an http(s) URL, got ${JSON.stringify(value)}`);
+  }
+  // fetch refuses a URL with credentials: every delivery or call would fail.
+  if (parsed.username !== "" || parsed.password !== "") {
+    throw new ConfigError(`${name} must not carry a user name or password (user:password@)`);
+  }
+  return parsed;
+}
+
+/** The gateway's public base: worlds are given its host and port only, so a path would be lost. */
+function origin(name: string, value: string): string {
+  const parsed = url(name, value);
+  if (parsed.pathname !== "/" || parsed.search !== "" || parsed.hash !== "") {
+    throw new ConfigError(
+      `${name} must be the gateway's origin, e.g. https://gateway.example (worlds reach it at its root; no path, query or fragment), got ${
+        JSON.stringify(value)
+      }`,
+    );
   }
   return value;
 }
@@ -170,8 +198,13 @@ function rate(name: string, value: string): { perMinute: number; burst: number }
   return { perMinute: Number(match[1]), burst: Number(match[2]) };
 }
 
-/** What {@linkcode configFromEnv} reads: the gateway's options plus the log level. */
-export type GatewayConfig = GatewayOptions & { logLevel: LogLevel };
+/** What {@linkcode configFromEnv} reads: the gateway's options plus what `main.ts` does itself. */
+export type GatewayConfig = GatewayOptions & {
+  /** Lines below this level are dropped. */
+  logLevel: LogLevel;
+  /** On SIGTERM, how long the gateway stays up but unready before it stops, in ms. */
+  shutdownDrainMs: number;
+};
 
 /**
  * Reads and validates the gateway's environment. Unset or empty variables
@@ -194,6 +227,7 @@ export function configFromEnv(get: (name: string) => string | undefined): Gatewa
     return GATEWAY_ENV_VARS.find((v) => v.name === name)?.default;
   };
   const webhookUrl = read("WEBHOOK_URL");
+  if (webhookUrl !== undefined) url("WEBHOOK_URL", webhookUrl);
   const webhookSecret = read("WEBHOOK_SECRET")?.trim();
   if (webhookSecret !== undefined) {
     const error = webhookSecretError(webhookSecret);
@@ -241,7 +275,7 @@ export function configFromEnv(get: (name: string) => string | undefined): Gatewa
       100,
       86_400_000,
     ),
-    webhookUrl: webhookUrl === undefined ? undefined : url("WEBHOOK_URL", webhookUrl),
+    webhookUrl,
     webhookSecret,
     webhookRetryForMs: integer(
       "WEBHOOK_RETRY_FOR_MS",
@@ -270,7 +304,7 @@ export function configFromEnv(get: (name: string) => string | undefined): Gatewa
       60_000,
       10 * 365 * 86_400_000,
     ),
-    publicUrl: publicUrl === undefined ? undefined : url("PUBLIC_URL", publicUrl),
+    publicUrl: publicUrl === undefined ? undefined : origin("PUBLIC_URL", publicUrl),
     trustProxy: choice("TRUST_PROXY", read("TRUST_PROXY")!, ["true", "false"] as const) === "true",
     outboundPolicy: outbound === "auto" ? undefined : outbound,
     quotas: {
@@ -280,5 +314,150 @@ export function configFromEnv(get: (name: string) => string | undefined): Gatewa
     },
     adminToken: admin,
     logLevel: choice("LOG_LEVEL", read("LOG_LEVEL")!, LOG_LEVELS),
+    shutdownDrainMs: integer(
+      "SHUTDOWN_DRAIN_MS",
+      read("SHUTDOWN_DRAIN_MS")!,
+      0,
+      MAX_SHUTDOWN_DRAIN_MS,
+    ),
   };
+}
+
+/** A setting the gateway accepts but that is probably a mistake; it starts anyway, and says so. */
+export interface ConfigWarning {
+  /** The variable concerned. */
+  variable: string;
+  /** What is wrong, and what follows from it. */
+  message: string;
+  /** For a variable that is not the gateway's: the gateway's variable it probably meant. */
+  meant?: string;
+}
+
+/**
+ * What in an environment is probably a mistake:
+ *
+ * - a set variable that is not the gateway's but looks like one of its
+ *   variables: within two edits of one in capitals (`HTTP_PROT`,
+ *   `WEBHOOK_SECRETS`, `log_level`), the same duration in another unit or
+ *   none (`STALE_TTL`, `STALE_TTL_SECONDS`), or three words or more sharing
+ *   its first two (`GATEWAY_ADMIN_PASSWORD`). It is ignored, so the setting it was meant to
+ *   change silently keeps its default. A shared first word alone is not
+ *   enough (`HTTP_PROXY`, the world's `GATEWAY_URL` and Kubernetes'
+ *   `REDIS_PORT` are someone else's), nor is a Docker or Kubernetes service
+ *   variable (`*_SERVICE_HOST`, a `tcp://` value);
+ * - `STALE_TTL_MS` under two heartbeat intervals (2 × 30 s): a world whose
+ *   heartbeat is late or lost once expires and comes back (flaps);
+ * - `WEBHOOK_SECRET` without `WEBHOOK_URL`: nothing is sent.
+ *
+ * Pure: `main.ts` logs each warning, one line each.
+ *
+ * @example
+ * ```ts
+ * import { configFromEnv, configWarnings } from "@agentworlds/sdk/gateway";
+ * const env = { HTTP_PROT: "8200", STALE_TTL_MS: "20000" };
+ * const warnings = configWarnings(env, configFromEnv((name) => env[name as keyof typeof env]));
+ * console.log(warnings.map((w) => w.variable)); // ["HTTP_PROT", "STALE_TTL_MS"]
+ * console.log(warnings[0].meant); // "HTTP_PORT"
+ * ```
+ *
+ * @param env The whole environment, names and values (e.g. `Deno.env.toObject()`).
+ * @param config What {@linkcode configFromEnv} read from it.
+ * @param variables The gateway's variables. Default: {@linkcode GATEWAY_ENV_VARS}.
+ */
+export function configWarnings(
+  env: Readonly<Record<string, string>>,
+  config: Pick<GatewayConfig, "staleTtlMs" | "webhookUrl" | "webhookSecret">,
+  variables: readonly EnvVar[] = GATEWAY_ENV_VARS,
+): ConfigWarning[] {
+  const warnings: ConfigWarning[] = [];
+  const known = variables.map((v) => v.name);
+  for (const [name, value] of Object.entries(env)) {
+    const meant = meantVariable(name, value, known);
+    if (meant === undefined) continue;
+    warnings.push({
+      variable: name,
+      meant,
+      message: `${name} is not a gateway variable and is ignored; did you mean ${meant}?`,
+    });
+  }
+  const flapBelow = 2 * DEFAULTS.heartbeatIntervalMs;
+  if (config.staleTtlMs !== undefined && config.staleTtlMs < flapBelow) {
+    warnings.push({
+      variable: "STALE_TTL_MS",
+      message: `STALE_TTL_MS=${config.staleTtlMs} is less than two heartbeat intervals (2 × ${
+        DEFAULTS.heartbeatIntervalMs / 1000
+      } s): a world whose heartbeat is late or lost once expires and announces again, so worlds would flap`,
+    });
+  }
+  if (config.webhookSecret !== undefined && config.webhookUrl === undefined) {
+    warnings.push({
+      variable: "WEBHOOK_SECRET",
+      message: "WEBHOOK_SECRET is set but WEBHOOK_URL is not: no webhooks are sent",
+    });
+  }
+  return warnings;
+}
+
+// Durations people write in another unit, or without one: STALE_TTL, STALE_TTL_SECONDS.
+const TIME_UNIT = /_(MS|MILLIS|S|SEC|SECS|SECONDS?|MINS?|MINUTES?)$/;
+// Variables that Docker links and Kubernetes services define for every
+// linked container or service (REDIS_PORT=tcp://…, GATEWAY_SERVICE_HOST,
+// GATEWAY_PORT_8100_TCP_ADDR): never a misspelling of ours.
+const SERVICE_VARIABLE = /_SERVICE_(HOST|PORT)(_|$)|_PORT_\d+_(TCP|UDP|SCTP)(_|$)/;
+const SERVICE_ADDRESS = /^(tcp|udp|sctp):\/\//;
+
+/**
+ * The gateway variable that a variable which is not the gateway's probably
+ * meant, if any. A name is taken for a slip of one of ours when, compared
+ * in capitals, it is within two edits of it (`HTTP_PROT`, `WEBHOOK_SECRETS`,
+ * `REDIS_URI`, `GATEWAY_ADMIN_TOKN`, `log_level`), when it names the same
+ * duration in another unit or without one (`STALE_TTL`, `STALE_TTL_SECONDS`
+ * for `STALE_TTL_MS`), or when it has three words or more and shares its
+ * first two (`GATEWAY_ADMIN_PASSWORD`, `WEBHOOK_RETRY_MS`; not the world's
+ * `WORLD_ID`). Sharing only a first word is not enough: `HTTP_PROXY`, the
+ * world's `GATEWAY_URL` and Kubernetes' `REDIS_PORT` are someone else's.
+ * The closest such variable wins.
+ */
+function meantVariable(name: string, value: string, known: readonly string[]): string | undefined {
+  if (known.includes(name)) return undefined;
+  if (SERVICE_VARIABLE.test(name) || SERVICE_ADDRESS.test(value)) return undefined;
+  const upper = name.toUpperCase();
+  const words = upper.split("_");
+  let best: { name: string; score: number } | undefined;
+  for (const candidate of known) {
+    let score = editDistance(upper, candidate, 2);
+    if (score > 2) {
+      const sameDuration = upper.replace(TIME_UNIT, "") === candidate.replace(TIME_UNIT, "");
+      const theirs = candidate.split("_");
+      const sameFirstTwo = words.length >= 3 && theirs.length >= 2 &&
+        words[0] === theirs[0] && words[1] === theirs[1];
+      score = sameDuration ? 3 : sameFirstTwo ? 4 : Infinity;
+    }
+    if (score < (best?.score ?? Infinity)) best = { name: candidate, score };
+  }
+  return best?.name;
+}
+
+/**
+ * Edits (insertions, deletions, substitutions, swaps of neighbours) between
+ * two strings, counted up to `limit + 1`.
+ */
+function editDistance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let beforePrevious: number[] = [];
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        row[j] = Math.min(row[j], beforePrevious[j - 2] + 1);
+      }
+    }
+    if (Math.min(...row) > limit) return limit + 1;
+    beforePrevious = previous;
+    previous = row;
+  }
+  return Math.min(previous[b.length], limit + 1);
 }

@@ -124,6 +124,12 @@ export interface Gateway {
   readonly metrics: GatewayMetrics | undefined;
   /** Listens on `port`/`hostname` and starts the sweep loop and webhook delivery. */
   start(): Promise<{ port: number; hostname: string; url: string }>;
+  /**
+   * Takes the gateway out of rotation before a stop: from now on `GET /ready`
+   * answers 503 (shutting down) while every route keeps serving, so a load
+   * balancer moves traffic away first. {@linkcode Gateway.stop} implies it.
+   */
+  drain(): void;
   /** Reclaims expired leases now (the loop does this on its own). */
   sweep(): Promise<void>;
   /** Stops within a bounded time: listener, bridge, webhooks (undelivered stay durable), store. */
@@ -263,6 +269,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   let openapiText: Promise<string> | undefined;
   const readOpenapi = () => readBeside(openapiUrl).then((bytes) => new TextDecoder().decode(bytes));
   let stopping = false;
+  let draining = false;
   const app = createHttpApp({
     store,
     identity,
@@ -277,7 +284,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     quotas,
     trustProxy,
     logger,
-    stopping: () => stopping,
+    stopping: () => draining || stopping,
     adminToken: options.adminToken,
     publicUrl: () => publicUrl,
     metrics,
@@ -288,7 +295,14 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     ...options.watch,
     log: (level, message, fields) => logger[level](message, fields),
   });
-  app.get("/watch", (c) => watch.handle(c.req.raw, remoteAddress(c.env)));
+  app.get("/watch", (c) => {
+    // Cut off from the store: say so now, rather than open a stream that cannot follow it.
+    if (!store.status().reachable) {
+      c.header("retry-after", "5");
+      return c.json({ error: "the directory's store is unreachable; retry shortly" }, 503);
+    }
+    return watch.handle(c.req.raw, remoteAddress(c.env));
+  });
   bridge.mount(app, signatureGuard({ quotas, trustProxy }));
   figures.watchers = () => bridge.watchers;
   figures.watch = () => watch.stats();
@@ -330,6 +344,9 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     webhooks,
     watch,
     metrics,
+    drain() {
+      draining = true;
+    },
     async sweep() {
       await sweepOnce();
     },

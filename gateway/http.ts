@@ -29,6 +29,7 @@ import { routePath } from "hono/route";
 import { mountAdmin } from "./admin.ts";
 import { mountLeaseRoutes } from "./_lease_routes.ts";
 import { agentView, peerView, reachability, worldView } from "./_views.ts";
+import { readiness } from "./_readiness.ts";
 import {
   CursorError,
   type LeaseRecord,
@@ -261,6 +262,18 @@ export function createHttpApp(ctx: HttpContext): Hono<{ Bindings: ConnInfo | und
       registryAge,
       status: warming ? "warming" : agents === 0 ? "empty" : "ready",
     });
+  });
+
+  // Readiness apart from liveness: a load balancer's check (HEAD too); never touches the store.
+  app.get("/ready", (c) => {
+    const now = clock();
+    const state = readiness(store.status(), now, store.ttlMs, ctx.stopping());
+    if (state.ready) return c.json({ ready: true });
+    const warming = state.warmingUntil === undefined
+      ? 0
+      : Math.ceil((state.warmingUntil - now) / 1000);
+    c.header("retry-after", String(Math.max(STORE_RETRY_AFTER_S, warming)));
+    return fail(c, 503, `not ready: ${state.reasons.join("; ")}`);
   });
 
   /** A paged listing: `?limit=` and `?cursor=` validated, records shown through `view`. */

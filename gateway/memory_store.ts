@@ -304,10 +304,15 @@ export class MemoryStore implements LeaseStore {
     return () => this.#stateListeners.delete(listener);
   }
 
-  /** Always reachable; the grace after a restart while it runs. */
+  /** Always reachable; the grace after a restart while it runs, with its restored leases. */
   status(): StoreStatus {
-    const grace = this.registry.grace(this.#clock());
-    return grace ? { reachable: true, graceUntil: grace.until } : { reachable: true };
+    const now = this.#clock();
+    const grace = this.registry.grace(now);
+    if (!grace) return { reachable: true };
+    const restored = this.registry.restoredLeases(now);
+    return restored
+      ? { reachable: true, graceUntil: grace.until, restored }
+      : { reachable: true, graceUntil: grace.until };
   }
 
   #version(): number {

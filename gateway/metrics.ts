@@ -142,7 +142,13 @@ export class GatewayMetrics {
         help,
         registers,
         async collect() {
-          this.set(await read());
+          // A figure that cannot be read (the store is cut off) is NaN, and
+          // the rest of the scrape still answers.
+          try {
+            this.set(await read());
+          } catch {
+            this.set(NaN);
+          }
         },
       });
     let counts: Promise<{ agents: number; worlds: number }> | undefined;

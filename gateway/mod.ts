@@ -23,7 +23,16 @@ export {
   type GatewayOptions,
   QUOTA_DEFAULTS,
 } from "./gateway.ts";
-export { ConfigError, configFromEnv, GATEWAY_ENV_VARS } from "./config.ts";
+export {
+  ConfigError,
+  configFromEnv,
+  type ConfigWarning,
+  configWarnings,
+  type EnvVar,
+  GATEWAY_ENV_VARS,
+  type GatewayConfig,
+  MAX_SHUTDOWN_DRAIN_MS,
+} from "./config.ts";
 export {
   type AnnounceInput,
   type AnnounceOutcome,

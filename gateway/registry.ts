@@ -126,6 +126,8 @@ export class Registry {
   #unusedOwners = new LeaseQueue<string>(OWNER_BUCKET_MS); // worldIds by retention deadline
   #graceFrom = Infinity; // leases whose deadline ≥ this are held until #graceUntil
   #graceUntil = -Infinity;
+  #restoredInGrace = 0; // leases restored while the grace runs
+  #awaitingRenewal = new Set<string>(); // agent ids of those not renewed or ended since
   #listeners = new Set<(event: RegistryEvent) => void>();
 
   /** Creates an empty registry. */
@@ -166,6 +168,17 @@ export class Registry {
     for (const record of this.#records.values()) {
       this.#deadlines.set(record, this.leaseExpiresAt(record));
     }
+  }
+
+  /**
+   * While the post-outage grace runs: how many leases were restored under it
+   * and how many of those were neither renewed nor ended since (readiness
+   * waits for most of them). Counted as leases are restored and renewed, so
+   * asking costs nothing.
+   */
+  restoredLeases(now: number): { leases: number; unrenewed: number } | undefined {
+    if (now > this.#graceUntil || this.#restoredInGrace === 0) return undefined;
+    return { leases: this.#restoredInGrace, unrenewed: this.#awaitingRenewal.size };
   }
 
   /** The running post-outage grace, if any: `[from, until]`. */
@@ -490,6 +503,10 @@ export class Registry {
     if (this.#records.size >= this.maxAgents) return false;
     this.#insert(record);
     if (record.worldId !== undefined) this.#unusedOwners.delete(record.worldId);
+    if (now <= this.#graceUntil) {
+      this.#restoredInGrace++;
+      this.#awaitingRenewal.add(record.agentId);
+    }
     this.version++;
     return true;
   }
@@ -520,6 +537,7 @@ export class Registry {
     const due = this.#deadlines.takeDue(now, limit);
     this.#expire(due);
     this.#floors.sweep(now);
+    if (now > this.#graceUntil && this.#awaitingRenewal.size !== 0) this.#awaitingRenewal.clear();
     for (const worldId of this.#unusedOwners.takeDue(now)) {
       const binding = this.#owners.get(worldId);
       if (!binding) continue;
@@ -627,6 +645,7 @@ export class Registry {
   }
 
   #renew(record: LeaseRecord, now: number): void {
+    if (this.#awaitingRenewal.size !== 0) this.#awaitingRenewal.delete(record.agentId);
     record.lastSeen = now;
     this.#deadlines.set(record, this.leaseExpiresAt(record));
   }
@@ -713,6 +732,7 @@ export class Registry {
   }
 
   #endOne(record: LeaseRecord, at: number, reason: ExpiryReason): void {
+    if (this.#awaitingRenewal.size !== 0) this.#awaitingRenewal.delete(record.agentId);
     this.#records.delete(record.agentId);
     this.#deadlines.delete(record);
     this.#agentsByGrant.remove(record);

@@ -316,6 +316,13 @@ export interface StoreStatus {
    * is running.
    */
   graceUntil?: number;
+  /**
+   * While a grace runs, when the store counts them: how many leases it
+   * restored under the grace, and how many of those were neither renewed nor
+   * ended since. Readiness waits for most of them to be renewed; a store
+   * that does not count them leaves this out.
+   */
+  restored?: { leases: number; unrenewed: number };
 }
 
 /** Options every store takes. */

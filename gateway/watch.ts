@@ -211,7 +211,14 @@ export class WatchHub {
     this.#write(watcher, `retry: ${this.#retryMs}\n\n`);
     this.#start(watcher, parsed.resume).catch((error) => {
       this.#note("error", "watch: the change feed failed", { error: String(error) });
-      this.#remove(watcher, error);
+      // Ended, not errored: the client reconnects with its last id, and no
+      // stack trace is logged for a stream that failed on purpose.
+      this.#remove(watcher);
+      try {
+        watcher.controller.close();
+      } catch {
+        // already closed
+      }
     });
     return new Response(body, { headers });
   }

@@ -42,6 +42,25 @@ export function operations(document: OpenApiDocument): OperationEntry[] {
   return entries;
 }
 
+/**
+ * Every operation of the document's top-level `webhooks` (OpenAPI 3.1): what
+ * the gateway sends rather than answers. `path` is the webhook's name.
+ */
+export function webhookOperations(document: OpenApiDocument): OperationEntry[] {
+  const webhooks = isObject(document.webhooks) ? document.webhooks : {};
+  const entries: OperationEntry[] = [];
+  for (const [name, pathItem] of Object.entries(webhooks)) {
+    if (!isObject(pathItem)) continue;
+    for (const method of HTTP_METHODS) {
+      const operation = pathItem[method];
+      if (isObject(operation)) {
+        entries.push({ method: method.toUpperCase(), path: name, operation, pathItem });
+      }
+    }
+  }
+  return entries;
+}
+
 /** One documented response of one operation, `$ref`s resolved. */
 export interface ResponseEntry extends OperationEntry {
   /** The status code, as written in the document (`"200"`). */
@@ -66,11 +85,13 @@ const ERROR_SCHEMA_REF = "#/components/schemas/Error";
 // Statuses that carry no body, so their responses need no content.
 const BODILESS_STATUSES = new Set(["101", "204", "304"]);
 
-/** Every operation has an `operationId`, and no two share one. */
+/** Every operation (webhooks included) has an `operationId`, and no two share one. */
 export function checkOperationIds(document: OpenApiDocument): string[] {
   const problems: string[] = [];
   const seen = new Map<string, string>();
-  for (const { method, path, operation } of operations(document)) {
+  for (
+    const { method, path, operation } of [...operations(document), ...webhookOperations(document)]
+  ) {
     const id = operation.operationId;
     if (typeof id !== "string" || id === "") {
       problems.push(`${method} ${path} has no operationId`);
@@ -130,7 +151,12 @@ export function checkResponseBodies(document: OpenApiDocument): string[] {
   return problems;
 }
 
-/** Every 4xx and 5xx response is JSON with exactly the `Error` schema. */
+/**
+ * Every 4xx and 5xx response is JSON with exactly the `Error` schema, or
+ * with a component schema that also requires a string `error` (such as
+ * `/health`'s 503, which says more), so a client reading `error` always
+ * finds one.
+ */
 export function checkErrorResponses(document: OpenApiDocument): string[] {
   const problems: string[] = [];
   for (const { method, path, status, response } of responses(document)) {
@@ -139,8 +165,65 @@ export function checkErrorResponses(document: OpenApiDocument): string[] {
     const mediaTypes = Object.keys(content);
     const media = content["application/json"];
     const ok = mediaTypes.length === 1 && isObject(media) && isObject(media.schema) &&
-      media.schema.$ref === ERROR_SCHEMA_REF && Object.keys(media.schema).length === 1;
+      Object.keys(media.schema).length === 1 && typeof media.schema.$ref === "string" &&
+      (media.schema.$ref === ERROR_SCHEMA_REF || carriesError(document, media.schema.$ref));
     if (!ok) problems.push(`${method} ${path} ${status} does not answer application/json Error`);
+  }
+  return problems;
+}
+
+/** Whether the component schema at `ref` is an object that requires a string `error`. */
+function carriesError(document: OpenApiDocument, ref: string): boolean {
+  if (!ref.startsWith("#/components/schemas/")) return false;
+  const schema = resolvePointer(document, ref);
+  if (!isObject(schema) || !Array.isArray(schema.required)) return false;
+  const error = isObject(schema.properties) ? schema.properties.error : undefined;
+  return schema.required.includes("error") && isObject(error) && error.type === "string";
+}
+
+/** The Standard Webhooks headers every webhook documents. */
+const WEBHOOK_HEADERS = ["webhook-id", "webhook-timestamp", "webhook-signature"];
+
+/**
+ * Every webhook is a `POST` whose request body is JSON with a component
+ * schema and an example, documents the Standard Webhooks headers, and
+ * describes every response it expects from the receiver.
+ */
+export function checkWebhooks(document: OpenApiDocument): string[] {
+  const problems: string[] = [];
+  const webhooks = isObject(document.webhooks) ? document.webhooks : {};
+  const entries = webhookOperations(document);
+  for (const name of Object.keys(webhooks)) {
+    if (!entries.some((entry) => entry.path === name && entry.method === "POST")) {
+      problems.push(`webhook ${name} has no POST`);
+    }
+  }
+  for (const { method, path, operation } of entries) {
+    const where = `webhook ${path} ${method}`;
+    const body = deref(document, operation.requestBody);
+    const content = isObject(body) && isObject(body.content) ? body.content : {};
+    const media = isObject(content["application/json"]) ? content["application/json"] : {};
+    const schema = media.schema;
+    if (!isObject(schema) || typeof schema.$ref !== "string") {
+      problems.push(`${where} has no application/json body with a component schema`);
+    } else if (media.example === undefined && !isObject(media.examples)) {
+      problems.push(`${where} body has no example`);
+    }
+    const headers = (Array.isArray(operation.parameters) ? operation.parameters : [])
+      .map((parameter) => deref(document, parameter))
+      .filter((parameter) => isObject(parameter) && parameter.in === "header")
+      .map((parameter) => String((parameter as JsonObject).name).toLowerCase());
+    for (const header of WEBHOOK_HEADERS) {
+      if (!headers.includes(header)) problems.push(`${where} does not document ${header}`);
+    }
+    const answers = isObject(operation.responses) ? operation.responses : {};
+    if (Object.keys(answers).length === 0) problems.push(`${where} documents no response`);
+    for (const [status, answer] of Object.entries(answers)) {
+      const resolved = deref(document, answer);
+      if (!isObject(resolved) || typeof resolved.description !== "string") {
+        problems.push(`${where} ${status} has no description`);
+      }
+    }
   }
   return problems;
 }
@@ -273,6 +356,7 @@ export const RULES: Readonly<Record<string, (document: OpenApiDocument) => strin
   "$refs resolve": checkRefsResolve,
   "examples used": checkExamplesUsed,
   "discriminators": checkDiscriminators,
+  "webhooks": checkWebhooks,
 };
 
 /** Visits every object in the document (depth first) with its JSON pointer. */
@@ -324,6 +408,9 @@ function walkSchemas(
     visitSchema(schema, `#/components/schemas/${name}`);
   }
   walk(document.paths, "#/paths", (node, pointer) => {
+    if (isObject(node.schema)) visitSchema(node.schema, `${pointer}/schema`);
+  });
+  walk(document.webhooks ?? {}, "#/webhooks", (node, pointer) => {
     if (isObject(node.schema)) visitSchema(node.schema, `${pointer}/schema`);
   });
   walk(document.components ?? {}, "#/components", (node, pointer) => {

@@ -154,8 +154,9 @@ export class GatewayContract {
 
   /**
    * Validates a fetched `Response` whole: its status, that its
-   * `Content-Type` is a documented media type, and its body. Consumes the
-   * body.
+   * `Content-Type` is a documented media type, its documented headers
+   * (present when required, matching their schema when present), and its
+   * body. Consumes the body.
    *
    * @example
    * ```ts ignore
@@ -194,7 +195,92 @@ export class GatewayContract {
         return fail(`${found.where} ${response.status} body is not JSON: ${text.slice(0, 200)}`);
       }
     }
-    return this.validateResponse(method, path, response.status, body);
+    const headers = isObject(documented) && isObject(documented.headers) ? documented.headers : {};
+    const headerErrors = this.#checkHeaders(
+      Object.entries(headers).map(([name, header]) => ({ name, header })),
+      response.headers,
+      `${found.where} ${response.status}`,
+    );
+    const result = this.validateResponse(method, path, response.status, body);
+    if (headerErrors.length === 0) return result;
+    return fail([...headerErrors, ...(result.ok ? [] : [result.errors!])].join("\n"));
+  }
+
+  /**
+   * The names of the document's webhooks (`webhooks`), in document order.
+   *
+   * @example
+   * ```ts
+   * import { defaultContract } from "./contract.ts";
+   * defaultContract().webhookNames().includes("world.expired"); // true
+   * ```
+   */
+  webhookNames(): string[] {
+    return Object.keys(isObject(this.#document.webhooks) ? this.#document.webhooks : {});
+  }
+
+  /**
+   * Validates a webhook delivery the gateway sent: its body against the
+   * webhook's request schema, and its headers against the header parameters
+   * the webhook documents (a required one missing, or a value that breaks
+   * its schema, fails).
+   *
+   * @example
+   * ```ts
+   * import { defaultContract } from "./contract.ts";
+   * const result = defaultContract().validateWebhook("world.announced", { event: "world.announced" }, new Headers());
+   * console.log(result.ok); // false: fields and the webhook-id header are missing
+   * ```
+   *
+   * @param name The webhook's name, e.g. `world.expired`.
+   * @param body The decoded JSON body.
+   * @param headers The delivery's headers.
+   */
+  validateWebhook(name: string, body: unknown, headers: Headers): ContractResult {
+    const webhooks = isObject(this.#document.webhooks) ? this.#document.webhooks : {};
+    const pathItem = deref(this.#document, webhooks[name]);
+    const operation = isObject(pathItem) ? pathItem.post : undefined;
+    if (!isObject(operation)) return fail(`${name} is not a documented webhook`);
+    const parameters = (Array.isArray(operation.parameters) ? operation.parameters : [])
+      .map((parameter) => deref(this.#document, parameter))
+      .filter((parameter): parameter is JsonObject =>
+        isObject(parameter) && parameter.in === "header"
+      )
+      .map((parameter) => ({ name: String(parameter.name), header: parameter }));
+    const errors = this.#checkHeaders(parameters, headers, `webhook ${name}`);
+    const requestBody = deref(this.#document, operation.requestBody);
+    const content = isObject(requestBody) ? requestBody.content : undefined;
+    const result = this.#validateContent(content, body, `webhook ${name}`);
+    if (!result.ok) errors.push(result.errors!);
+    return errors.length === 0 ? { ok: true } : fail(errors.join("\n"));
+  }
+
+  /**
+   * Holds received headers to documented ones: a required header must be
+   * there, and any documented header that is there must match its schema
+   * (numbers are compared as numbers).
+   */
+  #checkHeaders(
+    documented: { name: string; header: unknown }[],
+    received: Headers,
+    where: string,
+  ): string[] {
+    const errors: string[] = [];
+    for (const { name, header } of documented) {
+      const resolved = deref(this.#document, header);
+      if (!isObject(resolved) || !isObject(resolved.schema)) continue;
+      const value = received.get(name);
+      if (value === null) {
+        if (resolved.required === true) errors.push(`${where} lacks the ${name} header`);
+        continue;
+      }
+      const schema = deref(this.#document, resolved.schema);
+      const numeric = isObject(schema) && (schema.type === "integer" || schema.type === "number");
+      const typed = numeric && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
+      const problem = this.#validator.validate(resolved.schema, typed);
+      if (problem) errors.push(`${where} header ${name}: ${JSON.stringify(value)} ${problem}`);
+    }
+    return errors;
   }
 
   /**
@@ -326,6 +412,22 @@ export function validateFetchResponse(
  */
 export function validateSchema(name: string, value: unknown): ContractResult {
   return defaultContract().validateSchema(name, value);
+}
+
+/**
+ * Validates a webhook delivery against this repository's `openapi.yaml`; see
+ * {@linkcode GatewayContract.validateWebhook}.
+ *
+ * @example
+ * ```ts
+ * import { validateWebhook } from "./contract.ts";
+ * const headers = new Headers({ "webhook-id": "msg_b.1", "webhook-timestamp": "1774276670" });
+ * const body = { event: "world.announced", agentId: "aw:sha256:" + "0".repeat(64), worldId: "w", ts: 1 };
+ * console.log(validateWebhook("world.announced", body, headers)); // { ok: true }
+ * ```
+ */
+export function validateWebhook(name: string, body: unknown, headers: Headers): ContractResult {
+  return defaultContract().validateWebhook(name, body, headers);
 }
 
 /**

@@ -33,19 +33,39 @@ export interface SpawnOptions {
 }
 
 /**
+ * What every spawned task's environment starts from. A gateway stopped by
+ * SIGTERM stops at once (no drain for load balancers) unless a test sets
+ * `SHUTDOWN_DRAIN_MS` itself.
+ */
+const BASE_ENV: Record<string, string> = { NO_COLOR: "1", SHUTDOWN_DRAIN_MS: "0" };
+
+/**
  * Spawns a task and resolves once it printed a line with a URL containing
  * "listening on"; rejects with its output if it exits first.
  */
-export async function spawnTask(
+export function spawnTask(
   task: keyof typeof denoJson.tasks,
   env: Record<string, string>,
   { timeoutMs = 15_000, flags = [] }: SpawnOptions = {},
 ): Promise<Spawned> {
   const [subcommand, ...args] = taskArgs(task);
+  return spawnDeno([subcommand, ...flags, ...args], env, { timeoutMs, name: task });
+}
+
+/**
+ * Spawns this Deno with `args` (from the repository root) and resolves once
+ * it printed a line with a URL containing "listening on", as
+ * {@linkcode spawnTask} does for a task.
+ */
+export async function spawnDeno(
+  args: string[],
+  env: Record<string, string>,
+  { timeoutMs = 15_000, name = args.join(" ") }: { timeoutMs?: number; name?: string } = {},
+): Promise<Spawned> {
   const process = new Deno.Command(Deno.execPath(), {
-    args: [subcommand, ...flags, ...args],
+    args,
     cwd: root,
-    env: { NO_COLOR: "1", ...env },
+    env: { ...BASE_ENV, ...env },
     stdout: "piped",
     stderr: "piped",
   }).spawn();
@@ -61,11 +81,11 @@ export async function spawnTask(
   const pumps = Promise.all([pump(process.stdout), pump(process.stderr)]);
   const status = process.status.then(async (s) => {
     await pumps;
-    listening.reject(new Error(`${task} exited with ${s.code} before listening:\n${output}`));
+    listening.reject(new Error(`${name} exited with ${s.code} before listening:\n${output}`));
     return s;
   });
   const timer = setTimeout(
-    () => listening.reject(new Error(`${task} did not listen in ${timeoutMs} ms:\n${output}`)),
+    () => listening.reject(new Error(`${name} did not listen in ${timeoutMs} ms:\n${output}`)),
     timeoutMs,
   );
   try {
@@ -97,15 +117,25 @@ export async function spawnTask(
   }
 }
 
+/** Options of {@linkcode runTask}. */
+export interface RunOptions {
+  /** Arguments after the task's own, as `deno task <task> <args>` passes them. Default: none. */
+  args?: string[];
+  /** Extra `deno run` flags, placed before the task's own (e.g. `--deny-write=<dir>`). Default: none. */
+  flags?: string[];
+}
+
 /** Runs a task to completion (for startup failures) and returns its exit code and output. */
 export async function runTask(
   task: keyof typeof denoJson.tasks,
   env: Record<string, string>,
+  { args = [], flags = [] }: RunOptions = {},
 ): Promise<{ code: number; output: string }> {
+  const [subcommand, ...taskArguments] = taskArgs(task);
   const result = await new Deno.Command(Deno.execPath(), {
-    args: taskArgs(task),
+    args: [subcommand, ...flags, ...taskArguments, ...args],
     cwd: root,
-    env: { NO_COLOR: "1", ...env },
+    env: { ...BASE_ENV, ...env },
     stdout: "piped",
     stderr: "piped",
   }).output();

@@ -1,8 +1,12 @@
 /**
  * What can be checked of the Dockerfile without a Docker engine: it is read
- * as text and held to the gateway's code, deno.json and .dockerignore.
+ * as text and held to the gateway's code, deno.json and .dockerignore; its
+ * command and its health check are run here, as the image would run them.
  */
-import { assert, assertEquals } from "./assert.ts";
+import { GATEWAY_ENV_VARS } from "../gateway/config.ts";
+import { assert, assertEquals, assertMatch } from "./assert.ts";
+import { assertVariables } from "./_env_vars.ts";
+import { spawnDeno, spawnTask } from "./_process.ts";
 
 const ROOT = new URL("../", import.meta.url);
 const dockerfile = parseDockerfile(await Deno.readTextFile(new URL("Dockerfile", ROOT)));
@@ -46,15 +50,21 @@ function last(keyword: string): Instruction {
   return found[found.length - 1];
 }
 
-/** `ENV A=1 B=2` instructions, merged. */
-function imageEnv(): Map<string, string> {
+/** `ENV A=1 B=2` instructions before instruction `index`, merged. */
+function envBefore(index: number): Map<string, string> {
   const env = new Map<string, string>();
-  for (const { args } of all("ENV")) {
+  for (const { keyword, args } of dockerfile.instructions.slice(0, index)) {
+    if (keyword !== "ENV") continue;
     for (const [, name, value] of args.matchAll(/([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|\S*)/g)) {
       env.set(name, value.replace(/^"|"$/g, ""));
     }
   }
   return env;
+}
+
+/** The image's environment: every `ENV`, merged. */
+function imageEnv(): Map<string, string> {
+  return envBefore(dockerfile.instructions.length);
 }
 
 /** `NAME=value` entries of the Dockerfile's comment block documenting the environment. */
@@ -72,27 +82,6 @@ function command(): string[] {
   const cmd = all("ENTRYPOINT").concat(all("CMD")).map(({ args }) => JSON.parse(args) as string[]);
   assert(cmd.length > 0, "the Dockerfile has no CMD or ENTRYPOINT");
   return cmd.flat();
-}
-
-interface GatewayEnvVar {
-  name: string;
-  default?: string;
-}
-
-/** The gateway's own list of the variables it reads (gateway/config.ts). */
-async function gatewayEnvVars(): Promise<GatewayEnvVar[]> {
-  let config: Record<string, unknown>;
-  try {
-    config = await import(new URL("gateway/config.ts", ROOT).href);
-  } catch (error) {
-    throw new Error(`gateway/config.ts cannot be imported: ${error}`);
-  }
-  const list = config.GATEWAY_ENV_VARS;
-  assert(
-    Array.isArray(list),
-    "gateway/config.ts must export GATEWAY_ENV_VARS: every environment variable the gateway reads",
-  );
-  return list.map((entry) => typeof entry === "string" ? { name: entry } : entry as GatewayEnvVar);
 }
 
 /** Whether `.dockerignore` lets `path` into the build context (last matching pattern wins). */
@@ -128,17 +117,30 @@ function copied(path: string): boolean {
   );
 }
 
-/** The local files `gateway/main.ts` loads, from `deno info`. */
+interface ModuleGraph {
+  modules: { specifier: string; npmPackage?: string }[];
+  npmPackages: Record<string, { dependencies?: string[] }>;
+}
+
+let graph: Promise<ModuleGraph> | undefined;
+
+/** `deno info --json gateway/main.ts`, run once. */
+function gatewayGraph(): Promise<ModuleGraph> {
+  return graph ??= (async () => {
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: ["info", "--json", "gateway/main.ts"],
+      cwd: ROOT,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert(output.success, `deno info failed: ${new TextDecoder().decode(output.stderr)}`);
+    return JSON.parse(new TextDecoder().decode(output.stdout));
+  })();
+}
+
+/** The local files `gateway/main.ts` loads. */
 async function gatewayModules(): Promise<string[]> {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["info", "--json", "gateway/main.ts"],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  assert(output.success, `deno info failed: ${new TextDecoder().decode(output.stderr)}`);
-  const info = JSON.parse(new TextDecoder().decode(output.stdout));
-  return (info.modules as { specifier: string }[])
+  return (await gatewayGraph()).modules
     .map((module) => module.specifier)
     .filter((specifier) => specifier.startsWith(ROOT.href))
     .map((specifier) => specifier.slice(ROOT.href.length));
@@ -183,12 +185,67 @@ Deno.test("the image exposes port 8100, the default HTTP_PORT", () => {
   assertEquals(imageEnv().get("HTTP_PORT"), "8100");
 });
 
-Deno.test("the image has a health check of /health on the loopback", () => {
+/** The health check's command, exec form. */
+function healthCheck(): string[] {
   const { args } = last("HEALTHCHECK");
   assert(!/^NONE$/i.test(args), "HEALTHCHECK NONE");
-  assert(/\bCMD\b/.test(args), "HEALTHCHECK has no CMD");
-  assert(args.includes("127.0.0.1:") && args.includes("/health"), args);
-  assert(args.includes("8100"), "the health check does not fall back to port 8100");
+  const json = args.match(/\bCMD\s+(\[.*\])$/)?.[1];
+  assert(json, `HEALTHCHECK has no CMD in exec form: ${args}`);
+  return JSON.parse(json);
+}
+
+/** Runs the health check here as Docker would in the container, with `HTTP_PORT`. */
+async function runHealthCheck(port: number): Promise<number> {
+  const [program, ...args] = healthCheck();
+  const output = await new Deno.Command(program, {
+    args,
+    env: { HTTP_PORT: String(port) },
+    clearEnv: true,
+    stdout: "null",
+    stderr: "null",
+  }).output();
+  return output.code;
+}
+
+Deno.test("the health check asks /health on the loopback with the shell, not a new Deno", () => {
+  const cmd = healthCheck();
+  assertEquals(cmd.slice(0, 2), ["bash", "-c"], "bash's /dev/tcp, which the Debian image has");
+  assert(!cmd.some((arg) => /\bdeno\b/.test(arg)), `a Deno process every interval: ${cmd}`);
+  const script = cmd[2];
+  assertMatch(script, /\/dev\/tcp\/127\.0\.0\.1\/\$\{HTTP_PORT:-8100\}/);
+  assertMatch(script, /GET \/health HTTP\/1\.1/);
+});
+
+Deno.test("the health check passes against a serving gateway and fails against none", async () => {
+  const dataDir = await Deno.makeTempDir();
+  try {
+    const gateway = await spawnTask("gateway", {
+      HTTP_PORT: "0",
+      LISTEN_ADDR: "127.0.0.1",
+      DATA_DIR: dataDir,
+    });
+    const port = Number(new URL(gateway.url).port);
+    try {
+      assertEquals(await runHealthCheck(port), 0);
+    } finally {
+      await gateway.kill("SIGTERM");
+    }
+    assert(await runHealthCheck(port) !== 0, "healthy with nothing listening");
+  } finally {
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
+
+Deno.test("the health check fails when /health answers 503", async () => {
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    () => Response.json({ ok: false, error: "the store is unreachable" }, { status: 503 }),
+  );
+  try {
+    assert(await runHealthCheck(server.addr.port) !== 0, "healthy on a 503");
+  } finally {
+    await server.shutdown();
+  }
 });
 
 Deno.test("the data directory is a volume the gateway may write", () => {
@@ -212,26 +269,28 @@ Deno.test("the data directory is a volume the gateway may write", () => {
   );
 });
 
-Deno.test("the Dockerfile documents exactly the variables the gateway reads", async () => {
-  const names = (await gatewayEnvVars()).map((v) => v.name).sort();
-  assertEquals([...documentedEnv().keys()].sort(), names);
+Deno.test("the Dockerfile documents exactly the variables the gateway reads", () => {
+  assertVariables("the Dockerfile's comment block", documentedEnv().keys());
 });
 
-Deno.test("every variable the image sets is the gateway's default (DATA_DIR is /data)", async () => {
+Deno.test("every variable the image sets is the gateway's default (DATA_DIR is /data)", () => {
   const expected = new Map<string, string>();
-  for (const variable of await gatewayEnvVars()) {
+  for (const variable of GATEWAY_ENV_VARS) {
     const value = variable.name === "DATA_DIR" ? "/data" : variable.default;
     if (value !== undefined) expected.set(variable.name, value);
   }
   const set = new Map([...imageEnv()].filter(([name]) => !name.startsWith("DENO_")));
-  assertEquals(Object.fromEntries(set), Object.fromEntries(expected));
+  assertVariables("the Dockerfile's ENV", set.keys(), { expected: [...expected.keys()] });
+  for (const [name, value] of expected) {
+    assertEquals(set.get(name), value, `ENV ${name} is not the gateway's default`);
+  }
   for (const [name, value] of documentedEnv()) {
     assertEquals(value, set.get(name) ?? "", `the comment for ${name} shows another value`);
   }
 });
 
 Deno.test("no gateway module reads a variable outside GATEWAY_ENV_VARS", async () => {
-  const known = new Set((await gatewayEnvVars()).map((v) => v.name));
+  const known = new Set(GATEWAY_ENV_VARS.map((v) => v.name));
   for await (const entry of Deno.readDir(new URL("gateway/", ROOT))) {
     if (!entry.name.endsWith(".ts")) continue;
     const source = await Deno.readTextFile(new URL(`gateway/${entry.name}`, ROOT));
@@ -241,19 +300,97 @@ Deno.test("no gateway module reads a variable outside GATEWAY_ENV_VARS", async (
   }
 });
 
-Deno.test("dependencies are cached from the lockfile before the sources are copied", () => {
+Deno.test("only the gateway's module graph is cached, frozen to the lockfile", () => {
   const steps = dockerfile.instructions;
-  const install = steps.findIndex(({ keyword, args }) =>
-    keyword === "RUN" && /deno (install|cache)\b.*--frozen/.test(args)
-  );
-  assert(install >= 0, "no `deno install --frozen` step");
+  const denoRuns = steps.map((step, i) => ({ ...step, i }))
+    .filter((s) => s.keyword === "RUN" && /\bdeno\s/.test(s.args));
+  // Without lazy caching, `deno install` and `deno cache` (even of one entrypoint)
+  // fetch every package of deno.lock: ~46 MB of spec and test tooling.
+  const lazy = (step: { args: string; i: number }) =>
+    step.args.includes("--unstable-npm-lazy-caching") ||
+    envBefore(step.i).get("DENO_UNSTABLE_NPM_LAZY_CACHING") === "1";
+  for (const step of denoRuns) {
+    if (!/\bdeno (install|cache)\b/.test(step.args)) continue;
+    assert(!/\bdeno install\b/.test(step.args), `RUN ${step.args} installs the whole import map`);
+    assert(lazy(step), `RUN ${step.args} caches every package of deno.lock (no lazy caching)`);
+  }
+  const cache = denoRuns.find(({ args }) => /\bdeno cache\b/.test(args));
+  assert(cache, "no `deno cache` step");
+  assert(cache.args.includes("--frozen"), `${cache.args}: not frozen to deno.lock`);
+  const entry = command().find((arg) => arg.endsWith(".ts"));
+  assertEquals(cache.args.split(/\s+/).filter((arg) => arg.endsWith(".ts")), [entry!]);
   const copies = steps.map((step, i) => ({ ...step, i })).filter((s) => s.keyword === "COPY");
-  const lockCopy = copies.find(({ args }) =>
-    args.includes("deno.lock") && args.includes("deno.json")
+  for (const path of ["deno.json", "deno.lock", "gateway", "protocol"]) {
+    const copy = copies.find(({ args }) =>
+      args.split(/\s+/).slice(0, -1).some((a) => a.startsWith(path))
+    );
+    assert(copy && copy.i < cache.i, `${path} is not copied before the cache step`);
+  }
+});
+
+Deno.test("the image's command runs from that cache alone, lazily", () => {
+  const cmd = command();
+  assert(cmd.includes("--cached-only"), `${cmd}: may fetch at startup`);
+  const lastCmd = dockerfile.instructions.lastIndexOf(last("CMD"));
+  assert(
+    cmd.includes("--unstable-npm-lazy-caching") ||
+      envBefore(lastCmd).get("DENO_UNSTABLE_NPM_LAZY_CACHING") === "1",
+    "deno run without npm lazy caching wants every package of deno.lock",
   );
-  assert(lockCopy && lockCopy.i < install, "deno.json and deno.lock are not copied before it");
-  const sourceCopy = copies.find(({ args }) => args.includes("gateway"));
-  assert(sourceCopy && sourceCopy.i > install, "the sources are copied before dependencies");
+});
+
+/** The npm packages (name@version) the gateway's module graph needs, dependencies included. */
+async function gatewayNpmPackages(): Promise<Set<string>> {
+  const { modules, npmPackages } = await gatewayGraph();
+  const needed = new Set<string>();
+  const visit = (id: string) => {
+    if (needed.has(id)) return;
+    needed.add(id);
+    for (const dependency of npmPackages[id]?.dependencies ?? []) visit(dependency);
+  };
+  for (const module of modules) if (module.npmPackage) visit(module.npmPackage);
+  return needed;
+}
+
+Deno.test("the gateway's module graph carries none of the import map's tooling", async () => {
+  const names = [...await gatewayNpmPackages()].map((id) => id.replace(/@[^@]+$/, ""));
+  assert(names.includes("hono"), `the graph seems empty: ${names}`);
+  for (const tool of ["typescript", "puppeteer-core", "openapi-typescript", "ajv", "yaml"]) {
+    assert(!names.includes(tool), `gateway/main.ts imports ${tool}: the image would carry it`);
+  }
+});
+
+Deno.test("the image's command starts the gateway (paths of the image mapped here)", async () => {
+  const dataDir = await Deno.makeTempDir();
+  const root = ROOT.pathname.replace(/\/$/, "");
+  try {
+    const [program, subcommand, ...args] = command();
+    assertEquals([program, subcommand], ["deno", "run"]);
+    const here = args.map((arg) =>
+      arg.replace(
+        /^(--allow-(?:read|write)=)(.*)$/,
+        (_, flag: string, paths: string) =>
+          flag +
+          paths.split(",").map((p) => p === "/app" ? root : p === "/data" ? dataDir : p).join(","),
+      )
+    );
+    const env = Object.fromEntries(imageEnv());
+    const gateway = await spawnDeno([subcommand, ...here], {
+      ...env,
+      HTTP_PORT: "0",
+      LISTEN_ADDR: "127.0.0.1",
+      DATA_DIR: dataDir,
+    });
+    try {
+      const health = await fetch(`${gateway.url}/health`);
+      assertEquals(health.status, 200);
+      await health.body?.cancel();
+    } finally {
+      assertEquals((await gateway.kill("SIGTERM")).code, 0);
+    }
+  } finally {
+    await Deno.remove(dataDir, { recursive: true });
+  }
 });
 
 Deno.test("every module the gateway loads, and the document it serves, is in the image", async () => {

@@ -1,9 +1,15 @@
 import { createGateway, type Gateway } from "../gateway/mod.ts";
-import { createPeerMessage, generateIdentity, type Identity } from "../protocol/mod.ts";
+import {
+  createAnnounce,
+  createPeerMessage,
+  generateIdentity,
+  type Identity,
+} from "../protocol/mod.ts";
 import { createWorldServer, type WorldServer } from "../sdk/mod.ts";
 import { assert, assertEquals, assertMatch } from "./assert.ts";
 import { makeWorld } from "./_gateway.ts";
 import { Client, until, wsUrl } from "./_ws.ts";
+import { SseReader } from "./_sse.ts";
 
 interface Stack {
   gateway: Gateway;
@@ -290,5 +296,61 @@ Deno.test("watchers are told and disconnected when the world's lease runs out", 
     await world.stop();
     await gateway.stop();
     await Deno.remove(dataDir, { recursive: true });
+  }
+});
+
+Deno.test("a world the gateway cannot reach is listed unreachable and watchers hear world.updated", async () => {
+  const s = await stack();
+  const dead = await generateIdentity();
+  const client = new Client(wsUrl(s.url, "?world=bridged"));
+  let deadClient: Client | undefined;
+  const stream = await fetch(`${s.url}/watch`);
+  const sse = new SseReader(stream.body!);
+  try {
+    await sse.nextEvent(); // hello
+    // Reached: joining works and lastReachableAt is set.
+    await client.next("subscribed");
+    client.send({ type: "join", alias: "Ada" });
+    assert((await client.next("join_result")).ok);
+    await until(async () => {
+      const item = (await (await fetch(`${s.url}/worlds`)).json()).worlds
+        .find((w: { worldId: string }) => w.worldId === "bridged");
+      return typeof item?.lastReachableAt === "number";
+    }, "lastReachableAt");
+    // A world whose endpoint refuses connections (port 9 on the loopback).
+    const body = await createAnnounce(dead, {
+      alias: "Dead End",
+      endpoints: [{ address: "127.0.0.1", port: 9, transport: "tcp" }],
+      capabilities: ["world:dead-end"],
+    });
+    const announced = await fetch(`${s.url}/peer/announce`, {
+      method: "POST",
+      body: JSON.stringify(body),
+    });
+    assertEquals(announced.status, 200);
+    deadClient = new Client(wsUrl(s.url, "?world=dead-end"));
+    await deadClient.next("subscribed");
+    deadClient.send({ type: "join", alias: "Bo" });
+    const error = await deadClient.next("error");
+    assertEquals(error.message, "the world could not be reached", "nothing about the port");
+    await until(async () => {
+      const item = (await (await fetch(`${s.url}/worlds`)).json()).worlds
+        .find((w: { worldId: string }) => w.worldId === "dead-end");
+      return item?.reachable === false;
+    }, "reachable: false");
+    let event = await sse.nextEvent();
+    while (
+      !(event.event === "world.updated" &&
+        (event.data as { worldId: string }).worldId === "dead-end")
+    ) {
+      event = await sse.nextEvent();
+    }
+    assertEquals((event.data as { reachable: boolean }).reachable, false);
+    assertEquals((await (await fetch(`${s.url}/world/dead-end`)).json()).reachable, false);
+  } finally {
+    await sse.cancel();
+    await deadClient?.close();
+    await client.close();
+    await s.close();
   }
 });

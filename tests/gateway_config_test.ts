@@ -1,5 +1,6 @@
-import { ConfigError, configFromEnv, GATEWAY_ENV_VARS } from "../gateway/mod.ts";
-import { assertEquals, assertThrows } from "./assert.ts";
+import { ConfigError, configFromEnv, configWarnings, GATEWAY_ENV_VARS } from "../gateway/mod.ts";
+import { helpText } from "../gateway/_help.ts";
+import { assert, assertEquals, assertMatch, assertThrows } from "./assert.ts";
 
 const from = (env: Record<string, string>) => (name: string) => env[name];
 
@@ -27,6 +28,7 @@ Deno.test("an empty environment gives the documented defaults", () => {
     },
     adminToken: undefined,
     logLevel: "info",
+    shutdownDrainMs: 2000,
   });
 });
 
@@ -74,6 +76,11 @@ Deno.test("every malformed value is refused with the variable's name", () => {
     ["OWNER_RETENTION_MS", "5"],
     ["GATEWAY_ADMIN_TOKEN", "short"],
     ["GATEWAY_ADMIN_KEY", "has a space in it!!"],
+    ["PUBLIC_URL", "https://gateway.example/directory"],
+    ["PUBLIC_URL", "https://gateway.example/?x=1"],
+    ["PUBLIC_URL", "https://user:pw@gateway.example"],
+    ["WEBHOOK_URL", "https://user:pw@hooks.example/in"],
+    ["SHUTDOWN_DRAIN_MS", "5000"],
   ];
   for (const [name, value] of cases) {
     const error = assertThrows(
@@ -91,4 +98,138 @@ Deno.test("the documented variables are exactly the ones read", () => {
     return undefined;
   });
   assertEquals([...read].sort(), GATEWAY_ENV_VARS.map((v) => v.name).sort());
+});
+
+Deno.test("PUBLIC_URL is an origin, with or without its trailing slash", () => {
+  for (const value of ["https://gateway.example", "http://127.0.0.1:8100/"]) {
+    assertEquals(configFromEnv(from({ PUBLIC_URL: value })).publicUrl, value);
+  }
+});
+
+/** The warnings of an environment, as `variable → meant` (or the variable alone). */
+function warned(env: Record<string, string>): string[] {
+  return configWarnings(env, configFromEnv(from(env)))
+    .map((w) => w.meant ? `${w.variable}→${w.meant}` : w.variable);
+}
+
+Deno.test("a variable one or two edits from a gateway variable warns with the one it meant", () => {
+  assertEquals(
+    warned({
+      HTTP_PROT: "8200",
+      WEBHOOK_SECRETS: "x",
+      GATEWAY_ADMIN_TOKN: "x",
+      DATADIR: "/srv",
+      log_level: "debug",
+    }),
+    [
+      "HTTP_PROT→HTTP_PORT",
+      "WEBHOOK_SECRETS→WEBHOOK_SECRET",
+      "GATEWAY_ADMIN_TOKN→GATEWAY_ADMIN_TOKEN",
+      "DATADIR→DATA_DIR",
+      "log_level→LOG_LEVEL",
+    ],
+  );
+});
+
+Deno.test("a duration in another unit or none, or a name sharing two words, warns", () => {
+  assertEquals(
+    warned({
+      STALE_TTL: "90",
+      STALE_TTL_SECONDS: "90",
+      SNAPSHOT_INTERVAL: "30",
+      GATEWAY_ADMIN_PASSWORD: "x",
+      WEBHOOK_RETRY_MS: "1000",
+    }),
+    [
+      "STALE_TTL→STALE_TTL_MS",
+      "STALE_TTL_SECONDS→STALE_TTL_MS",
+      "SNAPSHOT_INTERVAL→SNAPSHOT_INTERVAL_MS",
+      "GATEWAY_ADMIN_PASSWORD→GATEWAY_ADMIN_TOKEN",
+      "WEBHOOK_RETRY_MS→WEBHOOK_RETRY_FOR_MS",
+    ],
+  );
+});
+
+Deno.test("misspelled Redis variables warn, as for every variable the gateway reads", () => {
+  const variables = [
+    ...GATEWAY_ENV_VARS,
+    { name: "REDIS_URL", default: undefined, description: "redis:// or rediss://" },
+    { name: "REDIS_PREFIX", default: "aw", description: "key prefix" },
+  ];
+  const env = { REDIS_URI: "redis://127.0.0.1:6379", REDIS_PREFX: "x", REDIS_PORT: "6379" };
+  assertEquals(
+    configWarnings(env, configFromEnv(from(env)), variables).map((w) => `${w.variable}→${w.meant}`),
+    ["REDIS_URI→REDIS_URL", "REDIS_PREFX→REDIS_PREFIX"],
+  );
+});
+
+Deno.test("other programs' variables that share only a first word do not warn", () => {
+  assertEquals(
+    warned({
+      HTTP_PROXY: "http://proxy:3128",
+      HTTPS_PROXY: "http://proxy:3128",
+      NO_PROXY: "localhost",
+      PATH: "/usr/bin",
+      HOME: "/home/deno",
+      HOSTNAME: "gw-1",
+      DENO_DIR: "/deno-dir",
+      // The world's own (deno task world), often in the same shell.
+      WORLD_ID: "pixel-city",
+      WORLD_NAME: "Pixel City",
+      GATEWAY_URL: "http://127.0.0.1:8100",
+      PUBLIC_ADDR: "127.0.0.1",
+      PUBLIC_PORT: "8099",
+      ANNOUNCE_INTERVAL_MS: "600000",
+      HEARTBEAT_INTERVAL_MS: "30000",
+      // Docker links and Kubernetes services named after the gateway or Redis.
+      REDIS_PORT: "tcp://10.0.0.7:6379",
+      GATEWAY_SERVICE_HOST: "10.0.0.8",
+      GATEWAY_SERVICE_PORT: "8100",
+      GATEWAY_ADMIN_PORT: "tcp://10.0.0.9:8100",
+      GATEWAY_PORT_8100_TCP_ADDR: "10.0.0.8",
+    }),
+    [],
+  );
+});
+
+Deno.test("the gateway's own variables never warn as misspellings", () => {
+  const env = Object.fromEntries(
+    GATEWAY_ENV_VARS.filter((v) => v.default !== undefined).map((v) => [v.name, v.default!]),
+  );
+  assertEquals(warned(env), []);
+});
+
+Deno.test("a TTL under two heartbeat intervals warns that worlds would flap", () => {
+  const [warning] = configWarnings({}, configFromEnv(from({ STALE_TTL_MS: "59999" })));
+  assertEquals(warning.variable, "STALE_TTL_MS");
+  assertMatch(warning.message, /^STALE_TTL_MS=59999 is less than two heartbeat intervals.*flap/);
+  assertEquals(configWarnings({}, configFromEnv(from({ STALE_TTL_MS: "60000" }))), []);
+});
+
+Deno.test("a webhook secret without a webhook URL warns that nothing is sent", () => {
+  const env = { WEBHOOK_SECRET: "whsec_" + btoa("0123456789abcdef0123456789abcdef") };
+  assertEquals(configWarnings(env, configFromEnv(from(env))).map((w) => w.message), [
+    "WEBHOOK_SECRET is set but WEBHOOK_URL is not: no webhooks are sent",
+  ]);
+});
+
+Deno.test("the help lists every variable with its default, grouped", () => {
+  const text = helpText();
+  for (const variable of GATEWAY_ENV_VARS) {
+    const line = text.split("\n").find((l) => l.trimStart().startsWith(`${variable.name} `));
+    assert(line, `${variable.name} is not in the help`);
+    assertMatch(line, new RegExp(`^  ${variable.name} +${variable.default ?? "\\(unset\\)"}  `));
+  }
+  assertMatch(text, /^Usage: deno task gateway \[--help\]\n/);
+  assert(text.includes("\nListening:\n  HTTP_PORT "), "HTTP_PORT opens the first group");
+  const other = text.split("\nOther:\n")[1]?.split("\n").filter((l) => /^ {2}[A-Z]/.test(l));
+  assertEquals(other ?? [], [], "give these variables a group in gateway/_help.ts");
+});
+
+Deno.test("a variable no group claims is listed under Other", () => {
+  const text = helpText([
+    { name: "HTTP_PORT", default: "8100", description: "TCP port to listen on" },
+    { name: "SOMETHING_NEW", default: undefined, description: "a variable added later" },
+  ]);
+  assert(text.includes("\nOther:\n  SOMETHING_NEW  (unset)  a variable added later\n"), text);
 });

@@ -75,7 +75,11 @@ Deno.test("an announce whose from is not its key's agent id is 403", async () =>
     const w = await makeWorld();
     const other = await makeWorld();
     const body = await w.announce(h.clock.now, { from: other.identity.agentId });
-    await expectError(await h.post("/peer/announce", body), 403, /from is not the agent id of publicKey/);
+    await expectError(
+      await h.post("/peer/announce", body),
+      403,
+      /from is not the agent id of publicKey/,
+    );
   });
 });
 

@@ -148,11 +148,14 @@ Deno.test("a malformed environment variable stops startup with a message naming 
         ["MAX_AGENTS", "-5"],
         ["WEBHOOK_URL", "not a url"],
         ["SNAPSHOT_INTERVAL_MS", "1.5"],
+        ["PUBLIC_URL", "https://gateway.example/directory"],
+        ["WEBHOOK_URL", "https://user:secret@hooks.example/in"],
       ]
     ) {
       const { code, output } = await runTask("gateway", env(dataDir, { [name]: value }));
       assertEquals(code, 2, output);
-      assertMatch(output, new RegExp(`gateway: ${name} must`));
+      assertEquals(failureLine(output), failureLine(output).split("\n")[0]);
+      assertMatch(failureLine(output), new RegExp(`^gateway: ${name} must`));
     }
   } finally {
     await Deno.remove(dataDir, { recursive: true });
@@ -209,6 +212,173 @@ Deno.test("with a short TTL a silent world vanishes and a webhook receiver hears
     }
   } finally {
     await receiver.shutdown();
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
+
+/** The output's `gateway:` line, after asserting it is the only one and no stack trace came with it. */
+function failureLine(output: string): string {
+  const lines = output.trimEnd().split("\n");
+  const failures = lines.filter((line) => line.startsWith("gateway: "));
+  assertEquals(failures.length, 1, output);
+  assert(!/^\s+at /m.test(output), `a stack trace:\n${output}`);
+  assertEquals(lines[lines.length - 1], failures[0], "the failure is the last line");
+  return failures[0];
+}
+
+Deno.test("deno task gateway --help (or -h) lists every variable and starts nothing", async () => {
+  const { GATEWAY_ENV_VARS } = await import("../gateway/config.ts");
+  const dataDir = `${await Deno.makeTempDir()}/never-created`;
+  try {
+    for (const flag of ["--help", "-h"]) {
+      const { code, output } = await runTask("gateway", env(dataDir), { args: [flag] });
+      assertEquals(code, 0, output);
+      assertMatch(output, /^Usage: deno task gateway \[--help\]/);
+      for (const { name } of GATEWAY_ENV_VARS) assertMatch(output, new RegExp(`\\n  ${name} `));
+      assert(!output.includes("listening on"), output);
+    }
+    assertEquals(await Deno.stat(dataDir).catch(() => undefined), undefined, "DATA_DIR untouched");
+  } finally {
+    await Deno.remove(dataDir.replace(/\/never-created$/, ""), { recursive: true });
+  }
+});
+
+Deno.test("any other argument stops the gateway with one line and a hint", async () => {
+  const dataDir = await Deno.makeTempDir();
+  try {
+    const { code, output } = await runTask("gateway", env(dataDir), { args: ["--port=9000"] });
+    assertEquals(code, 2, output);
+    assertEquals(
+      failureLine(output),
+      'gateway: unknown argument "--port=9000": the gateway takes no arguments, only environment variables (deno task gateway --help lists them)',
+    );
+  } finally {
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
+
+Deno.test("a port in use stops startup with one line naming HTTP_PORT", async () => {
+  const dataDir = await Deno.makeTempDir();
+  const occupant = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    () => new Response(),
+  );
+  try {
+    const port = String(occupant.addr.port);
+    const { code, output } = await runTask("gateway", env(dataDir, { HTTP_PORT: port }));
+    assertEquals(code, 2, output);
+    assertEquals(
+      failureLine(output),
+      `gateway: HTTP_PORT ${port} is already in use on 127.0.0.1 (another process listens on 127.0.0.1:${port}); stop it or choose another HTTP_PORT`,
+    );
+  } finally {
+    await occupant.shutdown();
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
+
+Deno.test("a file in DATA_DIR's place stops startup with one line naming DATA_DIR", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const file = `${dir}/data`;
+    await Deno.writeTextFile(file, "not a directory");
+    for (const dataDir of [file, `${file}/nested`]) {
+      const { code, output } = await runTask("gateway", env(dataDir));
+      assertEquals(code, 2, output);
+      assertEquals(
+        failureLine(output),
+        `gateway: DATA_DIR ${dataDir} is not a directory (a file is in its place, or in its path); point DATA_DIR at a directory`,
+      );
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a DATA_DIR the gateway may not write or read stops startup with one line naming it", async () => {
+  const dataDir = await Deno.makeTempDir();
+  try {
+    // Deno's own permissions deny it even to root (as the image's --allow-write=/data would).
+    for (const flag of [`--deny-write=${dataDir}`, `--deny-read=${dataDir}`]) {
+      const { code, output } = await runTask("gateway", env(dataDir), { flags: [flag] });
+      assertEquals(code, 2, output);
+      assertMatch(
+        failureLine(output),
+        new RegExp(
+          `^gateway: DATA_DIR ${dataDir} is outside what this process may read and write \\(Deno's --allow-read/--allow-write; in the Docker image, keep it under /data\\): `,
+        ),
+      );
+    }
+  } finally {
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
+
+Deno.test("a look-alike variable and a short TTL are logged as warnings, and the gateway starts", async () => {
+  const dataDir = await Deno.makeTempDir();
+  try {
+    const gateway = await spawnTask(
+      "gateway",
+      env(dataDir, { HTTP_PROT: "8200", STALE_TTL_MS: "2000" }),
+    );
+    try {
+      const warnings = gateway.output().split("\n").filter((line) => line.startsWith("{"))
+        .map((line) => JSON.parse(line)).filter((line) => line.level === "warn");
+      assertEquals(warnings.map((w) => [w.variable, w.meant]), [
+        ["HTTP_PROT", "HTTP_PORT"],
+        ["STALE_TTL_MS", undefined],
+      ]);
+      assertEquals(
+        warnings[0].msg,
+        "HTTP_PROT is not a gateway variable and is ignored; did you mean HTTP_PORT?",
+      );
+      assertMatch(warnings[1].msg, /^STALE_TTL_MS=2000 is less than two heartbeat intervals/);
+    } finally {
+      await gateway.kill("SIGTERM");
+    }
+  } finally {
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
+
+/** Polls `url` until it answers `status`; bounded. */
+async function untilStatus(url: string, status: number): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const response = await fetch(url);
+    await response.body?.cancel();
+    if (response.status === status) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`${url} never answered ${status}`);
+}
+
+Deno.test("on SIGTERM /ready turns 503 while the gateway keeps serving, then it stops", async () => {
+  const dataDir = await Deno.makeTempDir();
+  try {
+    const gateway = await spawnTask("gateway", env(dataDir, { SHUTDOWN_DRAIN_MS: "1500" }));
+    assertEquals((await fetch(`${gateway.url}/ready`)).status, 200);
+    gateway.process.kill("SIGTERM");
+    await untilStatus(`${gateway.url}/ready`, 503);
+    const health = await fetch(`${gateway.url}/health`);
+    assertEquals(health.status, 200, "alive while it drains");
+    await health.body?.cancel();
+    assertEquals(await worldIds(gateway.url), [], "reads are served while it drains");
+    assertEquals((await gateway.status).code, 0);
+    assertMatch(gateway.output(), /"msg":"stopping","signal":"SIGTERM","drainMs":1500/);
+  } finally {
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
+
+Deno.test("a second signal during the drain stops the gateway at once", async () => {
+  const dataDir = await Deno.makeTempDir();
+  try {
+    const gateway = await spawnTask("gateway", env(dataDir, { SHUTDOWN_DRAIN_MS: "4000" }));
+    gateway.process.kill("SIGTERM");
+    await untilStatus(`${gateway.url}/ready`, 503);
+    assertEquals((await gateway.kill("SIGINT")).code, 0);
+    assertMatch(gateway.output(), /"msg":"drain cut short","signal":"SIGINT"/);
+  } finally {
     await Deno.remove(dataDir, { recursive: true });
   }
 });

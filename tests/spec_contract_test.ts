@@ -6,6 +6,7 @@ import {
   validateRequestBody,
   validateResponse,
   validateSchema,
+  validateWebhook,
 } from "../spec/contract.ts";
 import { vectors } from "./_helpers.ts";
 import { assert, assertEquals, assertMatch } from "./assert.ts";
@@ -15,6 +16,8 @@ const WORLD = {
   agentId: vectors.identities[1].agentId,
   publicKey: vectors.identities[1].publicKeyB64,
   name: "Pixel City",
+  slug: "pixel-city",
+  protocolVersion: "1.2",
   endpoints: [{ address: "203.0.113.7", port: 8099 }],
   reachable: true,
   subscribers: 0,
@@ -136,4 +139,43 @@ Deno.test("a WebSocket frame is held to its named schema", () => {
   assertEquals(validateSchema("WsServerFrame", { ...frame, ts: "now" }).ok, false);
   assertEquals(validateSchema("WsClientFrame", { type: "leave" }), { ok: true });
   assertMatch(validateSchema("Nope", {}).errors!, /no component schema is named Nope/);
+});
+
+Deno.test("a required documented header that is missing fails", async () => {
+  const outage = () => Response.json({ error: "the store is unreachable" }, { status: 503 });
+  const missing = await validateFetchResponse("GET", "/worlds", outage());
+  assertMatch(missing.errors!, /lacks the Retry-After header/);
+  const given = outage();
+  given.headers.set("retry-after", "5");
+  assertEquals(await validateFetchResponse("GET", "/worlds", given), { ok: true });
+});
+
+Deno.test("a documented header whose value breaks its schema fails", async () => {
+  const response = Response.json({ error: "slow down" }, {
+    status: 429,
+    headers: { "retry-after": "soon" },
+  });
+  const result = await validateFetchResponse("POST", "/peer/heartbeat", response);
+  assertMatch(result.errors!, /header Retry-After: "soon"/);
+});
+
+Deno.test("a webhook delivery is held to its body schema and its headers", () => {
+  const body = {
+    event: "world.expired",
+    agentId: vectors.identities[1].agentId,
+    worldId: "pixel-city",
+    ts: 1774276670000,
+    reason: "deregistered",
+  };
+  const headers = new Headers({ "webhook-id": "msg_b.1", "webhook-timestamp": "1774276670" });
+  assertEquals(validateWebhook("world.expired", body, headers), { ok: true });
+  assertMatch(
+    validateWebhook("world.expired", { ...body, reason: "bored" }, headers).errors!,
+    /reason must be equal to one of the allowed values/,
+  );
+  assertMatch(
+    validateWebhook("world.expired", body, new Headers({ "webhook-timestamp": "1" })).errors!,
+    /lacks the webhook-id header/,
+  );
+  assertMatch(validateWebhook("world.nope", body, headers).errors!, /not a documented webhook/);
 });

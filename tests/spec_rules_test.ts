@@ -7,6 +7,7 @@ import {
   checkOperationIds,
   checkRefsResolve,
   checkResponseBodies,
+  checkWebhooks,
 } from "../spec/_lint.ts";
 import {
   type JsonObject,
@@ -63,6 +64,17 @@ Deno.test("an error response with its own schema is reported", () => {
   ]);
 });
 
+Deno.test("an error response may name a component that requires a string error, and only such", () => {
+  assertEquals(checkErrorResponses(loadSpecSync()), []);
+  const document = broken((d) => {
+    (d.paths["/health"].get as Any).responses["503"].content["application/json"].schema.$ref =
+      "#/components/schemas/Health";
+  });
+  assertEquals(checkErrorResponses(document), [
+    "GET /health 503 does not answer application/json Error",
+  ]);
+});
+
 Deno.test("a dangling $ref is reported", () => {
   const document = broken((d) => {
     (d.paths["/health"].get as Any).responses["200"].content["application/json"].schema.$ref =
@@ -102,4 +114,30 @@ Deno.test("an example whose JSON-encoded content breaks its contentSchema is rep
   const problems = checkExamples(document, new SchemaValidator(document));
   assertEquals(problems.length, 1);
   assertMatch(problems[0], /\/content\(decoded\)\/worldId must match pattern/);
+});
+
+Deno.test("a webhook that does not document the Standard Webhooks headers is reported", () => {
+  const document = broken((d) => {
+    ((d.webhooks as Any)["world.expired"].post.parameters as unknown[]).splice(0, 1);
+  });
+  assertEquals(checkWebhooks(document), [
+    "webhook world.expired POST does not document webhook-id",
+  ]);
+});
+
+Deno.test("a webhook body without an example is reported", () => {
+  const document = broken((d) => {
+    delete (d.webhooks as Any)["world.announced"].post.requestBody.content["application/json"]
+      .examples;
+  });
+  assertEquals(checkWebhooks(document), ["webhook world.announced POST body has no example"]);
+});
+
+Deno.test("an operationId a webhook shares with a route is reported", () => {
+  const document = broken((d) => {
+    (d.webhooks as Any)["world.expired"].post.operationId = "getHealth";
+  });
+  assertEquals(checkOperationIds(document), [
+    "POST world.expired reuses operationId getHealth of GET /health",
+  ]);
 });
