@@ -1,11 +1,11 @@
 /**
- * `deno task bench [heartbeat|announce|scale|mix|liveness …]`: the gateway's
+ * `deno task bench [heartbeat|announce|scale|mix|liveness|redis …]`: the gateway's
  * benchmarks (issue 6). With no names (and no `BENCH_ONLY`), all run, in
  * that order; BENCHMARKS.md explains each and keeps their numbers.
  *
  * Environment (all optional):
  * - `BENCH_ONLY`: comma-separated names, as the arguments.
- * - `BENCH_WORLDS`: worlds of `scale` and `mix`. Default: 100000.
+ * - `BENCH_WORLDS`: worlds of `scale`, `mix` and `redis`. Default: 100000.
  * - `BENCH_MIX_SECONDS`: how long `mix` runs. Default: 60.
  * - `BENCH_HEARTBEATS`: heartbeats `heartbeat` measures. Default: 100000.
  * - `BENCH_CONNECTIONS`: connections of `heartbeat` and `announce`. Default: 32.
@@ -26,6 +26,7 @@ import { benchAnnounces } from "./announce.ts";
 import { benchHeartbeats } from "./heartbeat.ts";
 import { benchLiveness } from "./liveness.ts";
 import { benchMix } from "./mix.ts";
+import { benchRedis } from "./redis.ts";
 import {
   benchScaleInProcess,
   benchScaleReads,
@@ -33,7 +34,7 @@ import {
   writeFleetSnapshot,
 } from "./scale.ts";
 
-const BENCHES = ["heartbeat", "announce", "scale", "mix", "liveness"] as const;
+const BENCHES = ["heartbeat", "announce", "scale", "mix", "liveness", "redis"] as const;
 type BenchName = typeof BENCHES[number];
 
 function positive(name: string, fallback: number): number {
@@ -127,6 +128,13 @@ if (import.meta.main) {
   if (selected.includes("liveness")) {
     console.log("\n[liveness] how long a silent world stays visible");
     results.liveness = await benchLiveness();
+  }
+
+  if (selected.includes("redis")) {
+    console.log(
+      `\n[redis] the Redis store: Redis time and memory per world, heartbeats/s, mass expiry`,
+    );
+    results.redis = await benchRedis({ worlds });
   }
 
   const totalMs = performance.now() - started;

@@ -71,6 +71,12 @@ export {
 } from "./registry.ts";
 export { MemoryStore, type MemoryStoreOptions } from "./memory_store.ts";
 export {
+  REDIS_STORE_DEFAULTS,
+  RedisStore,
+  type RedisStoreDefaults,
+  type RedisStoreOptions,
+} from "./redis_store.ts";
+export {
   WebhookDispatcher,
   type WebhookEvent,
   type WebhookOptions,
