@@ -38,6 +38,14 @@
 #   LOG_LEVEL=info                debug, info, warn or error
 #   SHUTDOWN_DRAIN_MS=2000        on SIGTERM, how long /ready answers 503 while the
 #                                 gateway keeps serving, before it stops
+#   REDIS_URL=                    unset: the in-memory store with its snapshot in
+#                                 DATA_DIR; else redis:// or rediss:// of a Redis 7+
+#                                 or Valkey the gateway's replicas share
+#   REDIS_PREFIX=aw               key prefix, so several directories share one Redis
+#   REDIS_TLS_CA_FILE=            PEM of the CA of a rediss:// server, if not public
+#   REDIS_TIMEOUT_MS=1000         longest wait for one Redis reply before a 503
+#   REDIS_OUTAGE_GRACE_AFTER_MS=5000  an outage longer than this gives every lease
+#                                 live when it began one TTL from recovery; 0: off
 
 # The Deno the project pins (.ci/run, README): the Debian image of that release.
 FROM denoland/deno:2.9.6
@@ -80,7 +88,10 @@ ENV HTTP_PORT=8100 \
     BAD_SIGNATURE_RATE=60/100 \
     WS_UPGRADE_RATE=120/200 \
     LOG_LEVEL=info \
-    SHUTDOWN_DRAIN_MS=2000
+    SHUTDOWN_DRAIN_MS=2000 \
+    REDIS_PREFIX=aw \
+    REDIS_TIMEOUT_MS=1000 \
+    REDIS_OUTAGE_GRACE_AFTER_MS=5000
 VOLUME /data
 EXPOSE 8100
 

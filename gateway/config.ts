@@ -9,6 +9,7 @@ import { DEFAULTS } from "../protocol/mod.ts";
 import type { GatewayOptions } from "./gateway.ts";
 import { LOG_LEVELS, type LogLevel } from "./log.ts";
 import { webhookSecretError } from "./webhooks.ts";
+import { checkRedisPrefix, checkRedisUrl, REDIS_ENV_VARS } from "./redis_config.ts";
 
 /** One environment variable the gateway reads. */
 export interface EnvVar {
@@ -125,6 +126,7 @@ export const GATEWAY_ENV_VARS: readonly EnvVar[] = [
     description:
       "on SIGTERM, how long GET /ready answers 503 while everything else keeps serving, so a load balancer moves traffic away first (0 to 4000)",
   },
+  ...REDIS_ENV_VARS,
 ];
 
 /** The most `SHUTDOWN_DRAIN_MS` may be: the drain and the stop after it stay within 10 s. */
@@ -264,7 +266,31 @@ export function configFromEnv(get: (name: string) => string | undefined): Gatewa
       "any",
     ] as const,
   );
+  // Every Redis variable is read and checked, set or not, so a malformed one
+  // is reported even before REDIS_URL turns the store on.
+  const redisUrl = read("REDIS_URL")?.trim();
+  const redisPrefix = read("REDIS_PREFIX")!.trim();
+  const prefixError = checkRedisPrefix(redisPrefix);
+  if (prefixError) throw new ConfigError(`REDIS_PREFIX ${prefixError}`);
+  const redisSettings = {
+    prefix: redisPrefix,
+    tlsCaFile: read("REDIS_TLS_CA_FILE")?.trim(),
+    commandTimeoutMs: integer("REDIS_TIMEOUT_MS", read("REDIS_TIMEOUT_MS")!, 50, 60_000),
+    outageGraceAfterMs: integer(
+      "REDIS_OUTAGE_GRACE_AFTER_MS",
+      read("REDIS_OUTAGE_GRACE_AFTER_MS")!,
+      0,
+      86_400_000,
+    ),
+  };
+  let redis: GatewayOptions["redis"];
+  if (redisUrl !== undefined) {
+    const urlError = checkRedisUrl(redisUrl);
+    if (urlError) throw new ConfigError(`REDIS_URL ${urlError}`);
+    redis = { url: redisUrl, ...redisSettings };
+  }
   return {
+    redis,
     port: integer("HTTP_PORT", read("HTTP_PORT")!, 0, 65535),
     hostname,
     dataDir: read("DATA_DIR")!,

@@ -12,6 +12,7 @@ import { createHttpApp, type Quotas, signatureGuard } from "./http.ts";
 import { KeyCache } from "./_keys.ts";
 import { type Logger, silentLogger } from "./log.ts";
 import { MemoryStore } from "./memory_store.ts";
+import { RedisStore } from "./redis_store.ts";
 import { defaultOutboundPolicy, type OutboundPolicy } from "./_outbound.ts";
 import { type Rate, TokenBuckets } from "./_quota.ts";
 import type { LoadResult } from "./snapshot.ts";
@@ -74,8 +75,27 @@ export interface GatewayOptions {
   adminToken?: string;
   /** Per-client quotas. Default: {@linkcode QUOTA_DEFAULTS}. */
   quotas?: Partial<typeof QUOTA_DEFAULTS>;
-  /** The lease store. Default: a {@linkcode MemoryStore} with its snapshot in `dataDir`. */
+  /** The lease store. Default: the Redis store when `redis` is set, else a {@linkcode MemoryStore} with its snapshot in `dataDir`. */
   store?: LeaseStore;
+  /**
+   * A Redis or Valkey shared by the gateway's replicas. Unset: the embedded
+   * memory store. Startup waits (and logs) until Redis answers; `signal`
+   * aborts the wait.
+   */
+  redis?: {
+    /** `redis://` or `rediss://` URL. */
+    url: string;
+    /** Key prefix (several directories may share one Redis). Default: `"aw"`. */
+    prefix?: string;
+    /** PEM file of the CA of a `rediss://` server's certificate. Default: the system's. */
+    tlsCaFile?: string;
+    /** Longest wait for one reply, ms. Default: 1000. */
+    commandTimeoutMs?: number;
+    /** An outage longer than this gives restored leases one TTL from recovery, ms. Default: 5000. */
+    outageGraceAfterMs?: number;
+    /** Aborts the wait for Redis at startup. */
+    signal?: AbortSignal;
+  };
   /** The local clock, ms since the epoch. Default: `Date.now`. */
   clock?: () => number;
   /** Timers for the sweep loop, snapshots and webhook retries. Default: the runtime's. */
@@ -140,7 +160,7 @@ export interface Gateway {
 const MAX_SWEEP_SLEEP_MS = 1000;
 /** Most leases one memory sweep reclaims (~10 ms of work); the rest follow at once. */
 export const SWEEP_BATCH = 5000;
-/** Most leases one Redis sweep claims: ~500 keeps each script under ~25 ms. */
+/** Most leases one Redis sweep claims (the store runs it as scripts of 100, ~5 ms each). */
 const REDIS_SWEEP_BATCH = 500;
 
 /**
@@ -166,20 +186,36 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   const dataDir = options.dataDir ?? "./data";
   await Deno.mkdir(dataDir, { recursive: true });
   const identity = options.identity ?? await loadOrCreateIdentity(dataDir, "gateway");
-  const baseStore: LeaseStore = options.store ?? await MemoryStore.open({
-    clock,
-    timers,
-    dataDir,
+  const storeOptions = {
     ttlMs: options.staleTtlMs,
     maxAgents: options.maxAgents,
     maxLeasesPerAddress: options.maxLeasesPerAddress,
     worldIdPolicy: options.worldIdPolicy,
     ownerRetentionMs: options.ownerRetentionMs,
     outbox: options.webhookUrl !== undefined,
-    snapshotIntervalMs: options.snapshotIntervalMs,
-    snapshotDelayMs: options.announceSnapshotDelayMs,
-    warn: (message) => logger.warn(message),
-  });
+  };
+  const redis = options.redis;
+  const baseStore: LeaseStore = options.store ?? (redis
+    ? await RedisStore.connect({
+      ...storeOptions,
+      url: redis.url,
+      prefix: redis.prefix,
+      tlsCa: redis.tlsCaFile === undefined ? undefined : await Deno.readTextFile(redis.tlsCaFile),
+      commandTimeoutMs: redis.commandTimeoutMs,
+      outageGraceAfterMs: redis.outageGraceAfterMs,
+      signal: redis.signal,
+      logger,
+    })
+    : undefined) ??
+    await MemoryStore.open({
+      ...storeOptions,
+      clock,
+      timers,
+      dataDir,
+      snapshotIntervalMs: options.snapshotIntervalMs,
+      snapshotDelayMs: options.announceSnapshotDelayMs,
+      warn: (message) => logger.warn(message),
+    });
   const loaded = baseStore instanceof MemoryStore ? baseStore.loaded : undefined;
   // Filled in once the components it reads exist (below).
   let metrics: GatewayMetrics | undefined;

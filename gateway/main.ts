@@ -51,6 +51,15 @@ async function main(args: string[]): Promise<void> {
     port: options.port!,
     hostname: options.hostname!,
   };
+  // A stop asked for while startup waits for Redis ends the wait at once.
+  const starting = new AbortController();
+  const abortStart = () => {
+    logger.info("stopping before the gateway started");
+    starting.abort();
+    Deno.exit(0);
+  };
+  for (const signal of ["SIGTERM", "SIGINT"] as const) Deno.addSignalListener(signal, abortStart);
+  if (options.redis) options.redis.signal = starting.signal;
   let gateway: Gateway;
   try {
     await prepareDataDir(settings.dataDir);
@@ -78,6 +87,9 @@ async function main(args: string[]): Promise<void> {
     restored: loaded?.contents.records.length,
     movedAside: loaded?.movedAside.length ? loaded.movedAside : undefined,
   });
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    Deno.removeSignalListener(signal, abortStart);
+  }
   handleSignals(gateway, logger, shutdownDrainMs);
 }
 

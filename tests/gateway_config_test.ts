@@ -6,6 +6,7 @@ const from = (env: Record<string, string>) => (name: string) => env[name];
 
 Deno.test("an empty environment gives the documented defaults", () => {
   assertEquals(configFromEnv(from({})), {
+    redis: undefined,
     port: 8100,
     hostname: "0.0.0.0",
     dataDir: "./data",
@@ -74,6 +75,9 @@ Deno.test("every malformed value is refused with the variable's name", () => {
     ["BAD_SIGNATURE_RATE", "10/0"],
     ["LOG_LEVEL", "verbose"],
     ["OWNER_RETENTION_MS", "5"],
+    ["REDIS_URL", "http://redis:6379"],
+    ["REDIS_PREFIX", "has space"],
+    ["REDIS_TIMEOUT_MS", "5"],
     ["GATEWAY_ADMIN_TOKEN", "short"],
     ["GATEWAY_ADMIN_KEY", "has a space in it!!"],
     ["PUBLIC_URL", "https://gateway.example/directory"],
