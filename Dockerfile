@@ -20,6 +20,14 @@
 #   MAX_AGENTS=100000           most agents held; a new one gets 503 past it
 #   PUBLIC_URL=                 unset: the gateway's own listening address; else
 #                               its public base URL, e.g. https://gateway.example
+#   MAX_CONNECTIONS=10000       most open connections (WebSockets included); more
+#                               get 503; never more than the fd limit allows
+#   MAX_CONNECTIONS_PER_ADDRESS=512  most from one client address; more get 429
+#                               (behind a load balancer: raise it to MAX_CONNECTIONS)
+#   HEADERS_TIMEOUT_MS=10000    time for a request's head to arrive; then 408
+#   REQUEST_TIMEOUT_MS=30000    time for a whole request, body included; then 408
+#   IDLE_TIMEOUT_MS=75000       an idle keep-alive connection is closed after this
+#                               (longer than a load balancer's usual 60 s)
 
 # The Deno the project pins (.ci/run, README): the Debian image of that release.
 FROM denoland/deno:2.9.6
@@ -47,7 +55,12 @@ ENV HTTP_PORT=8100 \
     DATA_DIR=/data \
     STALE_TTL_MS=90000 \
     SNAPSHOT_INTERVAL_MS=30000 \
-    MAX_AGENTS=100000
+    MAX_AGENTS=100000 \
+    MAX_CONNECTIONS=10000 \
+    MAX_CONNECTIONS_PER_ADDRESS=512 \
+    HEADERS_TIMEOUT_MS=10000 \
+    REQUEST_TIMEOUT_MS=30000 \
+    IDLE_TIMEOUT_MS=75000
 VOLUME /data
 EXPOSE 8100
 

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { concatBytes } from "../protocol/_bytes.ts";
 
 /** The body was larger than allowed. */
 export const TOO_LARGE: unique symbol = Symbol("too large");
@@ -36,22 +37,12 @@ export async function readLimitedText(
     }
     chunks.push(value);
   }
-  const bytes = chunks.length === 1 ? chunks[0] : concat(chunks, total);
+  const bytes = concatBytes(chunks, total);
   try {
     return decoder.decode(bytes);
   } catch {
     return NOT_UTF8;
   }
-}
-
-function concat(chunks: Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
 }
 
 /** Parses JSON, returning `undefined` for anything unparsable. */

@@ -12,6 +12,7 @@
  *
  * @module
  */
+import { concatBytes } from "../protocol/_bytes.ts";
 import { findHeadEnd, type HeadError, parseRequestHead, type RequestHead } from "./_http_head.ts";
 import {
   chunkFrame,
@@ -521,7 +522,7 @@ export class HttpConnection implements WebSocketTransport {
       while (!eventStream && total <= BUFFERED_RESPONSE_BYTES) {
         const { done, value } = await reader.read();
         if (done) {
-          const bytes = chunks.length === 1 ? chunks[0] : concat(chunks, total);
+          const bytes = concatBytes(chunks, total);
           const headText = responseHead(
             status,
             response.headers,
@@ -615,7 +616,7 @@ export class HttpConnection implements WebSocketTransport {
           queue = [];
           queued = 0;
           counters.queuedBytes -= bytes;
-          await this.stream.write(chunked ? chunkFrame(parts, bytes) : concat(parts, bytes));
+          await this.stream.write(chunked ? chunkFrame(parts, bytes) : concatBytes(parts, bytes));
         } else if (ended) {
           break;
         } else {
@@ -652,15 +653,4 @@ export class HttpConnection implements WebSocketTransport {
       if (!await stream.fill(stream.buffer.length || 1)) break;
     }
   }
-}
-
-function concat(chunks: Uint8Array[], total: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0];
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
 }

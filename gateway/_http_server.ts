@@ -84,9 +84,13 @@ export interface HttpServerStats {
   maxFromOneAddress: number;
   /** The cap on open connections in force (lowered when the fd limit is learned). */
   maxConnections: number;
+  /** Connections accepted since start (refused ones included). */
   accepted: number;
+  /** Requests handed to the handler. */
   requests: number;
+  /** Connections refused: over the global cap (503), over the per-address cap (429). */
   refused: { connections: number; perAddress: number };
+  /** Connections closed by a deadline: head, whole request, idle keep-alive, stalled write. */
   timeouts: { headers: number; body: number; idle: number; write: number };
   /** Requests the server layer answered itself, by status (400, 408, 413, 431, …). */
   rejected: Record<number, number>;
@@ -96,7 +100,9 @@ export interface HttpServerStats {
   acceptErrors: number;
   /** Handlers that threw (answered 500). */
   handlerErrors: number;
+  /** Bytes received from clients. */
   bytesRead: number;
+  /** Bytes written to clients. */
   bytesWritten: number;
   /** Bytes received and held in read buffers now (heads, bodies, frames). */
   bufferedBytes: number;
@@ -106,6 +112,7 @@ export interface HttpServerStats {
   queuedBytes: number;
   /** Streamed answers cancelled because their reader fell behind. */
   streamsDropped: number;
+  /** WebSockets open now, and those closed for a reason of the server's. */
   websockets: WebSocketCounters;
 }
 

@@ -12,6 +12,7 @@
  *
  * @module
  */
+import { concatBytes } from "../protocol/_bytes.ts";
 import type { TcpStream } from "./_tcp_stream.ts";
 import {
   acceptKey,
@@ -27,6 +28,7 @@ import {
 
 /** Counters of a server's WebSockets. */
 export interface WebSocketCounters {
+  /** WebSockets open now. */
   open: number;
   /** Closed 1013: the reader fell more than `maxBufferedBytes` behind. */
   tooSlow: number;
@@ -375,7 +377,7 @@ export class ServerWebSocket extends EventTarget {
             parts.push(next);
             total += next.length;
           }
-          batch = join(parts, total);
+          batch = concatBytes(parts, total);
         }
         if (this.#queueHead === this.#queue.length) this.#dropQueue();
         else this.#queued -= batch.length;
@@ -569,14 +571,4 @@ function bytesOf(data: ArrayBufferLike | ArrayBufferView): Uint8Array {
     return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   }
   return new Uint8Array(data);
-}
-
-function join(parts: Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }

@@ -28,11 +28,18 @@ import {
 } from "../protocol/mod.ts";
 import { isRecord } from "../protocol/_validate.ts";
 import { NOT_UTF8, parseJson, readLimitedText, TOO_LARGE } from "./_body.ts";
+import { ServerWebSocket, upgradeWebSocket } from "./_websocket.ts";
 import { verifyRequestHeaders } from "./http.ts";
 import type { LeaseRecord, Registry } from "./registry.ts";
 
-/** Largest frame a browser may send, in bytes. */
+/** Largest frame a browser may send, in bytes; a larger one gets an error frame. */
 export const MAX_CLIENT_FRAME_BYTES = 16 * 1024;
+/** A message this large is refused from its frame header, before its payload is read (close 1009). */
+export const MAX_CLIENT_MESSAGE_BYTES = 4 * MAX_CLIENT_FRAME_BYTES;
+/** Most bytes queued for a watcher; one that falls further behind is dropped (close 1013). */
+export const MAX_WATCHER_BUFFERED_BYTES = 1024 * 1024;
+/** Silence on a watcher's socket after which it is pinged, and then closed, in ms. */
+export const WATCHER_IDLE_TIMEOUT_MS = 60_000;
 /** Most frames one connection may have waiting on the world. */
 export const MAX_FRAMES_IN_FLIGHT = 8;
 /** How long a call to a world may take, in ms. */
@@ -58,7 +65,7 @@ export interface BridgeOptions {
 
 interface Watch {
   worldId: string;
-  sockets: Set<WebSocket>;
+  sockets: Set<ServerWebSocket>;
   /** The world's agent when the gateway joined; a new agent means re-join. */
   joinedAgentId?: string;
   refresh?: ReturnType<typeof setInterval>;
@@ -101,7 +108,7 @@ function worldBaseUrl(record: LeaseRecord): string | undefined {
 export class Bridge {
   #options: BridgeOptions;
   #watches = new Map<string, Watch>();
-  #connections = new Map<WebSocket, Connection>();
+  #connections = new Map<ServerWebSocket, Connection>();
   #fetch: typeof fetch;
   #log: (message: string) => void;
   #lastSent = new WeakMap<Identity, number>();
@@ -131,10 +138,14 @@ export class Bridge {
   /** Adds `GET /ws` and `POST /peer/message` to the app. */
   mount(app: Hono): void {
     app.get("/ws", (c) => {
-      if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
-        return c.json({ error: "expected a WebSocket upgrade" }, 426);
-      }
-      const { socket, response } = Deno.upgradeWebSocket(c.req.raw, { idleTimeout: 60 });
+      const upgrade = upgradeWebSocket(c.req.raw, {
+        maxMessageBytes: MAX_CLIENT_MESSAGE_BYTES,
+        maxBufferedBytes: MAX_WATCHER_BUFFERED_BYTES,
+        idleTimeoutMs: WATCHER_IDLE_TIMEOUT_MS,
+        tooSlowReason: "watcher too slow",
+      });
+      if (!upgrade.ok) return upgrade.response;
+      const { socket, response } = upgrade;
       const worldId = c.req.query("world");
       socket.onopen = () => this.#open(socket, worldId);
       return response;
@@ -157,7 +168,7 @@ export class Bridge {
     await Promise.all(leaving);
   }
 
-  #open(socket: WebSocket, worldId: string | undefined): void {
+  #open(socket: ServerWebSocket, worldId: string | undefined): void {
     const { registry, clock } = this.#options;
     if (!worldId) return this.#fail(socket, "missing ?world=<worldId>");
     if (!isValidWorldId(worldId)) return this.#fail(socket, "invalid worldId");
@@ -212,7 +223,7 @@ export class Bridge {
     await join().catch((error) => this.#log(`join ${watch.worldId} failed: ${error.message}`));
   }
 
-  async #drop(socket: WebSocket): Promise<void> {
+  async #drop(socket: ServerWebSocket): Promise<void> {
     const connection = this.#connections.get(socket);
     if (!connection) return;
     this.#connections.delete(socket);
@@ -238,7 +249,7 @@ export class Bridge {
     await Promise.all(calls);
   }
 
-  #frame(socket: WebSocket, connection: Connection, data: unknown): void {
+  #frame(socket: ServerWebSocket, connection: Connection, data: unknown): void {
     if (typeof data !== "string") {
       return send(socket, { type: "error", message: "frames must be text JSON" });
     }
@@ -266,7 +277,7 @@ export class Bridge {
   }
 
   async #handle(
-    socket: WebSocket,
+    socket: ServerWebSocket,
     connection: Connection,
     frame: Record<string, unknown>,
   ): Promise<void> {
@@ -401,7 +412,7 @@ export class Bridge {
     });
     let delivered = 0;
     for (const socket of watch?.sockets ?? []) {
-      if (socket.readyState === WebSocket.OPEN) {
+      if (socket.readyState === ServerWebSocket.OPEN) {
         socket.send(frame);
         delivered++;
       }
@@ -409,7 +420,7 @@ export class Bridge {
     return Response.json({ ok: true, delivered });
   }
 
-  #fail(socket: WebSocket, message: string): void {
+  #fail(socket: ServerWebSocket, message: string): void {
     send(socket, { type: "error", message });
     try {
       socket.close(1008, message.slice(0, 100));
@@ -430,8 +441,8 @@ function result(type: string, answer: WorldAnswer): Record<string, unknown> {
   };
 }
 
-function send(socket: WebSocket, frame: Record<string, unknown>): void {
-  if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
+function send(socket: ServerWebSocket, frame: Record<string, unknown>): void {
+  if (socket.readyState === ServerWebSocket.OPEN) socket.send(JSON.stringify(frame));
 }
 
 function error(status: number, message: string): Response {

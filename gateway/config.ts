@@ -42,6 +42,31 @@ export const GATEWAY_ENV_VARS: readonly {
     default: undefined,
     description: "this gateway's public base URL (default: its listening address)",
   },
+  {
+    name: "MAX_CONNECTIONS",
+    default: "10000",
+    description: "most open connections (WebSockets included); more get 503",
+  },
+  {
+    name: "MAX_CONNECTIONS_PER_ADDRESS",
+    default: "512",
+    description: "most open connections from one client address; more get 429",
+  },
+  {
+    name: "HEADERS_TIMEOUT_MS",
+    default: "10000",
+    description: "time for a request's head to arrive; then 408 and close",
+  },
+  {
+    name: "REQUEST_TIMEOUT_MS",
+    default: "30000",
+    description: "time for a whole request, body included; then 408 and close",
+  },
+  {
+    name: "IDLE_TIMEOUT_MS",
+    default: "75000",
+    description: "an idle keep-alive connection is closed after this",
+  },
 ];
 
 /** A malformed environment variable; the message names it. */
@@ -118,5 +143,15 @@ export function configFromEnv(get: (name: string) => string | undefined): Gatewa
     webhookSecret: read("WEBHOOK_SECRET"),
     maxAgents: integer("MAX_AGENTS", read("MAX_AGENTS")!, 1, 10_000_000),
     publicUrl: publicUrl === undefined ? undefined : url("PUBLIC_URL", publicUrl),
+    maxConnections: integer("MAX_CONNECTIONS", read("MAX_CONNECTIONS")!, 1, 1_000_000),
+    maxConnectionsPerAddress: integer(
+      "MAX_CONNECTIONS_PER_ADDRESS",
+      read("MAX_CONNECTIONS_PER_ADDRESS")!,
+      1,
+      1_000_000,
+    ),
+    headersTimeoutMs: integer("HEADERS_TIMEOUT_MS", read("HEADERS_TIMEOUT_MS")!, 100, 600_000),
+    requestTimeoutMs: integer("REQUEST_TIMEOUT_MS", read("REQUEST_TIMEOUT_MS")!, 100, 3_600_000),
+    idleTimeoutMs: integer("IDLE_TIMEOUT_MS", read("IDLE_TIMEOUT_MS")!, 100, 3_600_000),
   };
 }

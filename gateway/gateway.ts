@@ -4,9 +4,15 @@
  *
  * @module
  */
-import { type Identity, loadOrCreateIdentity } from "../protocol/mod.ts";
+import {
+  ANNOUNCE_LIMITS,
+  type Identity,
+  loadOrCreateIdentity,
+  MAX_PEER_MESSAGE_BYTES,
+} from "../protocol/mod.ts";
+import { type HttpServer, type HttpServerStats, serve } from "./_http_server.ts";
 import { Bridge } from "./bridge.ts";
-import { createHttpApp } from "./http.ts";
+import { createHttpApp, MAX_HEARTBEAT_BYTES } from "./http.ts";
 import { SnapshotWriter } from "./persistence.ts";
 import { DEFAULT_MAX_AGENTS, DEFAULT_TTL_MS, Registry } from "./registry.ts";
 import { type LoadResult, loadSnapshot } from "./snapshot.ts";
@@ -42,6 +48,16 @@ export interface GatewayOptions {
   fetch?: typeof fetch;
   /** Where warnings go. Default: `console.warn`. */
   log?: (message: string) => void;
+  /** Most open connections (WebSockets included); more get 503. Default: 10000. */
+  maxConnections?: number;
+  /** Most open connections from one client address; more get 429. Default: 512. */
+  maxConnectionsPerAddress?: number;
+  /** Time for a request's head to arrive (from accept, or its first byte), in ms. Default: 10000. */
+  headersTimeoutMs?: number;
+  /** Time for a whole request, body included, in ms; then 408. Default: 30000. */
+  requestTimeoutMs?: number;
+  /** How long an idle keep-alive connection stays open, in ms. Default: 75000. */
+  idleTimeoutMs?: number;
 }
 
 /** The gateway's HTTP app, as far as callers need it (it is a Hono app). */
@@ -74,12 +90,33 @@ export interface Gateway {
   sweep(): void;
   /** Stops timers and the listener, writes the snapshot, delivers queued webhooks. */
   stop(): Promise<void>;
+  /** The HTTP server's counters (connections, refusals, timeouts, bytes); undefined before `start()`. */
+  serverStats(): HttpServerStats | undefined;
 }
 
 /** The longest the sweep timer sleeps, so expiry is noticed within ~1 s. */
 const MAX_SWEEP_SLEEP_MS = 1000;
 /** Most leases one timed sweep reclaims (~10 ms of work); the rest follow at once. */
 export const SWEEP_BATCH = 5000;
+/** How long `stop()` lets requests under way finish before closing their connections, in ms. */
+const SHUTDOWN_GRACE_MS = 5000;
+/** Body limit of a write to a route without its own. */
+const DEFAULT_BODY_BYTES = 64 * 1024;
+
+/** Each route's body limit, which the server enforces as bytes arrive (before any handler). */
+function requestBodyLimit(method: string, path: string): number {
+  if (method === "GET" || method === "HEAD" || method === "OPTIONS") return 0;
+  switch (path) {
+    case "/peer/announce":
+      return ANNOUNCE_LIMITS.maxBodyBytes;
+    case "/peer/heartbeat":
+      return MAX_HEARTBEAT_BYTES;
+    case "/peer/message":
+      return MAX_PEER_MESSAGE_BYTES;
+    default:
+      return DEFAULT_BODY_BYTES;
+  }
+}
 
 /**
  * Creates a gateway: loads its identity and snapshot from `dataDir`, builds
@@ -175,7 +212,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
 
   bridge.mount(app);
 
-  let server: Deno.HttpServer | undefined;
+  let server: HttpServer | undefined;
   let snapshotTimer: ReturnType<typeof setInterval> | undefined;
   let sweepTimer: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
@@ -209,15 +246,24 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     webhooks,
     snapshots,
     sweep,
+    serverStats: () => server?.stats(),
+    // Listening is synchronous now; start() stays async, so a bind error is a rejection.
+    // deno-lint-ignore require-await
     async start() {
       if (server) throw new Error("gateway already started");
-      const listening = Promise.withResolvers<Deno.NetAddr>();
-      server = Deno.serve({
+      server = serve({
         port: options.port ?? 8100,
         hostname: options.hostname ?? "0.0.0.0",
-        onListen: (addr) => listening.resolve(addr as Deno.NetAddr),
-      }, app.fetch);
-      const addr = await listening.promise;
+        handler: app.fetch,
+        maxConnections: options.maxConnections,
+        maxConnectionsPerAddress: options.maxConnectionsPerAddress,
+        headersTimeoutMs: options.headersTimeoutMs,
+        requestTimeoutMs: options.requestTimeoutMs,
+        idleTimeoutMs: options.idleTimeoutMs,
+        maxBodyBytes: requestBodyLimit,
+        log: (_level, message) => log(message),
+      });
+      const addr = server.addr;
       const host = addr.hostname === "0.0.0.0" || addr.hostname === "::"
         ? "127.0.0.1"
         : addr.hostname;
@@ -235,7 +281,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
       clearInterval(snapshotTimer);
       clearTimeout(sweepTimer);
       await bridge.close();
-      if (server) await server.shutdown();
+      if (server) await server.shutdown(SHUTDOWN_GRACE_MS);
       await snapshots.flush().catch(() => {});
       if (webhooks) {
         webhooks.close();

@@ -16,6 +16,8 @@
  */
 export { createGateway, type Gateway, type GatewayApp, type GatewayOptions } from "./gateway.ts";
 export { ConfigError, configFromEnv, GATEWAY_ENV_VARS } from "./config.ts";
+export type { HttpServerStats } from "./_http_server.ts";
+export type { WebSocketCounters } from "./_websocket.ts";
 export {
   type AnnounceInput,
   type AnnounceOutcome,

@@ -1,5 +1,6 @@
 /**
- * Byte helpers shared inside the protocol module: base64, hex, UTF-8.
+ * Byte helpers shared inside the protocol module: base64, hex, UTF-8,
+ * joining chunks.
  * Decoders return `undefined` on malformed input instead of throwing, so
  * verification code can treat garbage as "does not verify".
  *
@@ -63,4 +64,19 @@ export async function sha256(bytes: Uint8Array): Promise<Uint8Array> {
   return new Uint8Array(
     await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>),
   );
+}
+
+/** Joins chunks into one array (a single chunk is returned as it is). */
+export function concatBytes(
+  chunks: readonly Uint8Array[],
+  total: number = chunks.reduce((sum, chunk) => sum + chunk.length, 0),
+): Uint8Array {
+  if (chunks.length === 1) return chunks[0];
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return out;
 }

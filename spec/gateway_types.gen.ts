@@ -1175,14 +1175,35 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Switched to the WebSocket protocol; frames as in `x-websocket`. */
+            /**
+             * @description Switched to the WebSocket protocol; frames as in `x-websocket`. A frame whose header
+             *     announces a message over 64 KiB closes the socket with 1009 before its payload is
+             *     read; a frame over 16 KiB gets an `error` frame. A watcher that falls 1 MiB behind
+             *     the frames queued for it is closed with 1013 `watcher too slow`; a socket silent for
+             *     60 s is pinged and closed (1001) if nothing answers.
+             */
             101: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description The request is not a WebSocket upgrade. */
+            /**
+             * @description A malformed WebSocket handshake: not a `GET`, no `Connection: upgrade`, or a
+             *     `Sec-WebSocket-Key` that is not the base64 of 16 bytes.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /**
+             * @description The request is not a WebSocket upgrade, or asks for a `Sec-WebSocket-Version` other
+             *     than 13 (the answer then carries `Sec-WebSocket-Version: 13`).
+             */
             426: {
                 headers: {
                     [name: string]: unknown;

@@ -35,9 +35,11 @@ Deno.test("every documented status of every operation is produced and matches th
     path: string,
     expected: number,
     body?: unknown,
+    headers?: Record<string, string>,
   ): Promise<Response> {
     const response = await fetch(`${url}${path}`, {
       method,
+      headers,
       body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
     });
     assertEquals(response.status, expected, `${method} ${path}`);
@@ -130,6 +132,12 @@ Deno.test("every documented status of every operation is produced and matches th
 
     // The WebSocket bridge: 426 without an upgrade, 101 and spec-shaped frames with one.
     await call("GET", "/ws", "/ws?world=contract", 426);
+    await call("GET", "/ws", "/ws?world=contract", 400, undefined, {
+      upgrade: "websocket",
+      connection: "upgrade",
+      "sec-websocket-version": "13",
+      "sec-websocket-key": "not a key",
+    });
     client = new Client(wsUrl(url, "?world=contract"));
     const subscribed = await client.next("subscribed");
     seen.add("GET /ws 101");

@@ -14,7 +14,32 @@ Deno.test("an empty environment gives the documented defaults", () => {
     webhookSecret: undefined,
     maxAgents: 100_000,
     publicUrl: undefined,
+    maxConnections: 10_000,
+    maxConnectionsPerAddress: 512,
+    headersTimeoutMs: 10_000,
+    requestTimeoutMs: 30_000,
+    idleTimeoutMs: 75_000,
   });
+});
+
+Deno.test("the connection limits and deadlines are read from the environment", () => {
+  const options = configFromEnv(from({
+    MAX_CONNECTIONS: "200",
+    MAX_CONNECTIONS_PER_ADDRESS: "20",
+    HEADERS_TIMEOUT_MS: "2000",
+    REQUEST_TIMEOUT_MS: "5000",
+    IDLE_TIMEOUT_MS: "65000",
+  }));
+  assertEquals(
+    [
+      options.maxConnections,
+      options.maxConnectionsPerAddress,
+      options.headersTimeoutMs,
+      options.requestTimeoutMs,
+      options.idleTimeoutMs,
+    ],
+    [200, 20, 2000, 5000, 65_000],
+  );
 });
 
 Deno.test("small TTL and snapshot intervals are accepted", () => {
@@ -33,6 +58,11 @@ Deno.test("every malformed value is refused with the variable's name", () => {
     ["WEBHOOK_URL", "ftp://example.com"],
     ["PUBLIC_URL", "example.com"],
     ["LISTEN_ADDR", "bad host!"],
+    ["MAX_CONNECTIONS", "0"],
+    ["MAX_CONNECTIONS_PER_ADDRESS", "-1"],
+    ["HEADERS_TIMEOUT_MS", "10"],
+    ["REQUEST_TIMEOUT_MS", "30s"],
+    ["IDLE_TIMEOUT_MS", "99999999999"],
   ];
   for (const [name, value] of cases) {
     const error = assertThrows(
