@@ -30,6 +30,8 @@ export interface SpawnOptions {
   timeoutMs?: number;
   /** Extra `deno run` flags, placed before the task's own (e.g. `--cpu-prof`). */
   flags?: string[];
+  /** Runs it under `ulimit -n` of this many file descriptors (through `sh`). Default: inherited. */
+  fdLimit?: number;
 }
 
 /**
@@ -39,11 +41,16 @@ export interface SpawnOptions {
 export async function spawnTask(
   task: keyof typeof denoJson.tasks,
   env: Record<string, string>,
-  { timeoutMs = 15_000, flags = [] }: SpawnOptions = {},
+  { timeoutMs = 15_000, flags = [], fdLimit }: SpawnOptions = {},
 ): Promise<Spawned> {
   const [subcommand, ...args] = taskArgs(task);
-  const process = new Deno.Command(Deno.execPath(), {
-    args: [subcommand, ...flags, ...args],
+  const argv = [Deno.execPath(), subcommand, ...flags, ...args];
+  // `exec` keeps one process, so a signal sent to it reaches the gateway itself.
+  const command = fdLimit === undefined
+    ? argv
+    : ["sh", "-c", `ulimit -n ${Math.floor(fdLimit)} && exec "$0" "$@"`, ...argv];
+  const process = new Deno.Command(command[0], {
+    args: command.slice(1),
     cwd: root,
     env: { NO_COLOR: "1", ...env },
     stdout: "piped",

@@ -13,6 +13,7 @@ import { MIN_READ_BUFFER } from "../gateway/_tcp_stream.ts";
 import { assert, assertEquals, assertMatch } from "./assert.ts";
 import { RawClient, sleep } from "./_raw_tcp.ts";
 import { until } from "./_ws.ts";
+import { spawnTask } from "./_process.ts";
 
 /** Echoes method, path and body length; `/slow` waits for `release`. */
 function echo(request: Request): Promise<Response> | Response {
@@ -556,3 +557,54 @@ async function assertRefused(port: number): Promise<void> {
   }
   throw new Error("the server still accepts connections after shutdown");
 }
+
+Deno.test("a gateway limited to 256 file descriptors survives 400 connections and serves once they close", async () => {
+  const dataDir = await Deno.makeTempDir({ prefix: "aw-fd-" });
+  const gateway = await spawnTask(
+    "gateway",
+    { HTTP_PORT: "0", LISTEN_ADDR: "127.0.0.1", DATA_DIR: dataDir },
+    { fdLimit: 256 },
+  );
+  const held: Deno.Conn[] = [];
+  try {
+    const port = Number(new URL(gateway.url).port);
+    // 400 connections at once: more than the gateway has descriptors. Each
+    // is given 5 s; the kernel's backlog completes them even while the
+    // gateway cannot accept.
+    await Promise.all(Array.from({ length: 400 }, async () => {
+      const conn = await Promise.race([
+        Deno.connect({ hostname: "127.0.0.1", port }).catch(() => undefined),
+        sleep(5000).then(() => undefined),
+      ]);
+      if (conn) held.push(conn);
+    }));
+    assert(held.length >= 300, `only ${held.length} connections opened`);
+    await until(
+      () => /out of file descriptors|accept failed/.test(gateway.output()),
+      "the gateway to run out of descriptors",
+      10_000,
+    );
+    const exited = await Promise.race([
+      gateway.status.then(() => true),
+      sleep(500).then(() => false),
+    ]);
+    assert(!exited, `the gateway exited:\n${gateway.output()}`);
+    for (const conn of held.splice(0)) conn.close();
+    await until(
+      async () => {
+        const response = await fetch(`${gateway.url}/health`).catch(() => undefined);
+        await response?.body?.cancel();
+        return response?.status === 200;
+      },
+      "/health to answer 200",
+      15_000,
+    );
+    const output = gateway.output();
+    assert(!/Uncaught|panicked/.test(output), output);
+  } finally {
+    for (const conn of held) conn.close();
+    const status = await gateway.kill("SIGTERM");
+    await Deno.remove(dataDir, { recursive: true });
+    assertEquals(status.code, 0, gateway.output());
+  }
+});
