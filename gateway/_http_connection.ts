@@ -2,9 +2,10 @@
  * One HTTP/1.1 connection of the gateway's server: reads requests in order
  * (keep-alive and pipelining), holds each to the head and body limits,
  * buffers the body in memory proportional to its bytes, calls the handler,
- * and writes the answer (buffered with a length, or streamed chunked with a
- * cap on what waits for a slow reader). A WebSocket upgrade hands the
- * connection to `_websocket.ts`.
+ * and writes the answer: with its length in one write, or, for server-sent
+ * events (`text/event-stream`), streamed chunked with a cap on what waits
+ * for a slow reader. A WebSocket upgrade hands the connection to
+ * `_websocket.ts`.
  *
  * Deadlines are not timers here: the connection says when its current phase
  * must end (`deadline`), and the server's one sweep calls {@linkcode
@@ -93,8 +94,6 @@ export type Phase =
 const LINGER_MS = 2000;
 /** Most bytes dropped while lingering (e.g. the rest of a body refused with 413). */
 const LINGER_BYTES = 1024 * 1024;
-/** Above this, a response body is streamed rather than buffered. */
-const BUFFERED_RESPONSE_BYTES = 64 * 1024;
 /** Longest chunk-size line (with extensions) accepted. */
 const MAX_CHUNK_LINE = 1024;
 
@@ -157,11 +156,6 @@ export class HttpConnection implements WebSocketTransport {
   /** Serves requests until the connection closes or is upgraded. */
   async run(): Promise<void> {
     try {
-      (this.stream.conn as Deno.TcpConn).setNoDelay?.(true);
-    } catch {
-      // not TCP, or already closed
-    }
-    try {
       while (!this.#done) {
         const keepAlive = await this.#serveOne();
         if (this.phase === "websocket") return;
@@ -194,7 +188,7 @@ export class HttpConnection implements WebSocketTransport {
     const counters = this.#ctx.counters;
     switch (this.phase) {
       case "websocket":
-        return this.onDeadline?.();
+        return this.onDeadline ? this.onDeadline() : this.close();
       case "idle":
         counters.timeouts.idle++;
         return this.close();
@@ -230,6 +224,7 @@ export class HttpConnection implements WebSocketTransport {
 
   #timeOut(message: string): void {
     this.#done = true;
+    this.deadline = Infinity;
     this.#ctx.counters.rejected[408] = (this.#ctx.counters.rejected[408] ?? 0) + 1;
     this.#expiring = this.stream.write(errorResponseBytes(408, message))
       .catch(() => {})
@@ -503,40 +498,30 @@ export class HttpConnection implements WebSocketTransport {
     this.deadline = Infinity;
     const status = response.status;
     const noBody = head.method === "HEAD" || status === 204 || status === 304 || status < 200;
-    const body = response.body;
     try {
-      if (noBody || body === null) {
-        if (body) await body.cancel().catch(() => {});
-        const framing: Framing = noBody ? { kind: "none" } : { kind: "length", length: 0 };
+      if (noBody) {
+        await response.body?.cancel().catch(() => {});
         await this.stream.write(
-          joinHeadAndBody(responseHead(status, response.headers, framing, keepAlive, head.version)),
+          joinHeadAndBody(
+            responseHead(status, response.headers, { kind: "none" }, keepAlive, head.version),
+          ),
         );
         return true;
       }
-      const reader = body.getReader();
-      const chunks: Uint8Array[] = [];
-      let total = 0;
-      const eventStream = response.headers.get("content-type")?.startsWith("text/event-stream");
-      // A body that ends soon is sent with a length in one write; a long or
-      // endless one (server-sent events) is streamed.
-      while (!eventStream && total <= BUFFERED_RESPONSE_BYTES) {
-        const { done, value } = await reader.read();
-        if (done) {
-          const bytes = concatBytes(chunks, total);
-          const headText = responseHead(
-            status,
-            response.headers,
-            { kind: "length", length: total },
-            keepAlive,
-            head.version,
-          );
-          await this.stream.write(joinHeadAndBody(headText, bytes));
-          return true;
-        }
-        chunks.push(value);
-        total += value.length;
+      // Server-sent events are streamed as they come; any other body is read
+      // whole (the app's answers are in memory already) and sent with its length.
+      if (response.headers.get("content-type")?.startsWith("text/event-stream")) {
+        return await this.#stream(response, head, keepAlive);
       }
-      return await this.#stream(response, head, keepAlive, reader, chunks);
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      const framing: Framing = { kind: "length", length: bytes.length };
+      await this.stream.write(
+        joinHeadAndBody(
+          responseHead(status, response.headers, framing, keepAlive, head.version),
+          bytes,
+        ),
+      );
+      return true;
     } catch {
       return false;
     }
@@ -551,9 +536,8 @@ export class HttpConnection implements WebSocketTransport {
     response: Response,
     head: RequestHead,
     keepAlive: boolean,
-    reader: ReadableStreamDefaultReader<Uint8Array>,
-    prefix: Uint8Array[],
   ): Promise<boolean> {
+    const reader = response.body!.getReader();
     const counters = this.#ctx.counters;
     const cap = this.#ctx.limits.maxStreamQueueBytes;
     const chunked = head.version === "1.1";
@@ -565,9 +549,8 @@ export class HttpConnection implements WebSocketTransport {
       ),
     );
     this.phase = "streaming";
-    let queue = prefix;
-    let queued = prefix.reduce((sum, chunk) => sum + chunk.length, 0);
-    counters.queuedBytes += queued;
+    let queue: Uint8Array[] = [];
+    let queued = 0;
     let ended = false;
     let failed = false;
     let wake: (() => void) | undefined;

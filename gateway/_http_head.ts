@@ -13,7 +13,8 @@ export interface RequestHead {
   target: string;
   /** `"1.0"` or `"1.1"`. */
   version: string;
-  headers: Headers;
+  /** Header fields as sent (name, value), for `new Request` (cheaper than a `Headers`). */
+  headers: [string, string][];
   /** The `Host` header, validated; undefined when absent (HTTP/1.0). */
   host: string | undefined;
   /** The declared `Content-Length`; undefined when absent. */
@@ -84,7 +85,7 @@ export function parseRequestHead(
     return refuse(431, `more than ${MAX_HEADER_FIELDS} header fields`);
   }
 
-  const headers = new Headers();
+  const headers: [string, string][] = [];
   let host: string | undefined;
   let contentLength: number | undefined;
   let transferEncoding: string | undefined;
@@ -127,7 +128,7 @@ export function parseRequestHead(
         expect = value;
         break;
     }
-    headers.append(name, value);
+    headers.push([name, value]);
   }
 
   if (minor === "1.1" && host === undefined) return refuse(400, "missing Host header");

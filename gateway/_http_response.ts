@@ -107,16 +107,18 @@ export function responseHead(
 export function switchingProtocolsHead(headers: Headers): Uint8Array {
   let head = "HTTP/1.1 101 Switching Protocols\r\n";
   for (const [name, value] of headers) head += `${name}: ${value}\r\n`;
-  return encoder.encode(head + "\r\n");
+  return joinHeadAndBody(head + "\r\n");
 }
 
-/** A head and body as one buffer: one write. */
+/**
+ * A head and body as one buffer, for one write. The head is written as
+ * Latin-1: header values are byte strings, one byte per character.
+ */
 export function joinHeadAndBody(head: string, body?: Uint8Array): Uint8Array {
-  const headBytes = encoder.encode(head);
-  if (!body || body.length === 0) return headBytes;
-  const out = new Uint8Array(headBytes.length + body.length);
-  out.set(headBytes);
-  out.set(body, headBytes.length);
+  const length = head.length;
+  const out = new Uint8Array(length + (body?.length ?? 0));
+  for (let i = 0; i < length; i++) out[i] = head.charCodeAt(i);
+  if (body) out.set(body, length);
   return out;
 }
 

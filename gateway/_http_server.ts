@@ -135,6 +135,10 @@ export interface HttpServer {
 const MAX_REFUSING = 32;
 /** How long a refused connection is given to read its answer, in ms. */
 const REFUSE_LINGER_MS = 250;
+/** Most connections one sweep closes before it lets other I/O run (see ACCEPT_BURST). */
+const EXPIRE_BATCH = 64;
+/** Connections accepted back to back before the accept loop lets other I/O run. */
+const ACCEPT_BURST = 8;
 /** Longest pause after a failed accept, in ms. */
 const MAX_ACCEPT_BACKOFF_MS = 1000;
 
@@ -240,17 +244,31 @@ export function serve(options: ServeOptions): HttpServer {
     writeTimeoutMs,
   );
   const sweepEveryMs = Math.max(10, Math.min(250, Math.floor(shortest / 4)));
-  const sweep = setInterval(() => {
+  // A mass expiry (thousands of idle connections opened at once) is closed in
+  // batches, with the event loop free for requests between them.
+  let followUp: ReturnType<typeof setTimeout> | undefined;
+  const sweepOnce = () => {
+    followUp = undefined;
     const now = performance.now();
+    let expired = 0;
     for (const connection of connections) {
       const writingSince = connection.stream.writingSince;
       if (writingSince !== 0 && now - writingSince > writeTimeoutMs) {
         connection.writeTimedOut();
       } else if (connection.deadline <= now) {
         connection.expire();
+      } else {
+        continue;
+      }
+      if (++expired >= EXPIRE_BATCH) {
+        followUp ??= setTimeout(sweepOnce, 0);
+        break;
       }
     }
     log.flush();
+  };
+  const sweep = setInterval(() => {
+    if (followUp === undefined) sweepOnce();
   }, sweepEveryMs);
 
   /** Answers a connection over a cap with a short 503/429 and closes it. */
@@ -323,7 +341,15 @@ export function serve(options: ServeOptions): HttpServer {
 
   const acceptLoop = (async () => {
     let backoff = 10;
+    let burst = 0;
     while (!stopping) {
+      if (++burst >= ACCEPT_BURST) {
+        // A flood of new connections must not starve the open ones: Deno
+        // keeps resolving accepts without polling other sockets until the
+        // loop yields to a macrotask.
+        burst = 0;
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      }
       let conn: Deno.Conn;
       try {
         conn = await listener.accept();
@@ -379,6 +405,7 @@ export function serve(options: ServeOptions): HttpServer {
       for (const connection of connections) connection.close();
       await allClosed.promise;
       clearInterval(sweep);
+      clearTimeout(followUp);
       log.flush();
     })();
 

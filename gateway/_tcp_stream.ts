@@ -40,6 +40,7 @@ export class TcpStream {
   closed = false;
   readonly conn: Deno.Conn;
   readonly #counters: StreamCounters;
+  #noDelay = false;
 
   constructor(conn: Deno.Conn, counters: StreamCounters) {
     this.conn = conn;
@@ -123,6 +124,17 @@ export class TcpStream {
 
   /** Writes all of `bytes`; rejects if the connection closes first. */
   async write(bytes: Uint8Array): Promise<void> {
+    if (!this.#noDelay) {
+      // Set at the first write, so a connection that never gets an answer
+      // (an idle attacker) never costs the call. Answers are whole writes,
+      // so Nagle's algorithm would only delay them.
+      this.#noDelay = true;
+      try {
+        (this.conn as Deno.TcpConn).setNoDelay?.(true);
+      } catch {
+        // not TCP, or already closed
+      }
+    }
     this.writingSince = performance.now();
     try {
       let written = 0;
