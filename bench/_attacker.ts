@@ -58,9 +58,12 @@ function closeQuietly(conn: Deno.Conn | undefined): void {
   }
 }
 
-/** Opens a connection, or undefined within 5 s. */
-function connect(port: number): Promise<Deno.TcpConn | undefined> {
-  return within(Deno.connect({ hostname: "127.0.0.1", port }).catch(() => undefined), 5000);
+/** Opens a connection, or undefined within 5 s (one that opens later is closed at once). */
+async function connect(port: number): Promise<Deno.TcpConn | undefined> {
+  const pending = Deno.connect({ hostname: "127.0.0.1", port }).catch(() => undefined);
+  const conn = await within(pending, 5000);
+  if (!conn) pending.then(closeQuietly);
+  return conn;
 }
 
 /** Waits until the server closes `conn` or sends something (or the phase ends); returns the first bytes. */
