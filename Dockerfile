@@ -46,6 +46,14 @@
 #   REDIS_TIMEOUT_MS=1000         longest wait for one Redis reply before a 503
 #   REDIS_OUTAGE_GRACE_AFTER_MS=5000  an outage longer than this gives every lease
 #                                 live when it began one TTL from recovery; 0: off
+#   MAX_CONNECTIONS=10000         most open connections (WebSockets included); 503
+#   MAX_CONNECTIONS_PER_ADDRESS=512  most open connections from one address; 429
+#   HEADERS_TIMEOUT_MS=10000      time for a request's head to arrive; then 408
+#   REQUEST_TIMEOUT_MS=30000      time for a whole request, body included; 408
+#   IDLE_TIMEOUT_MS=75000         an idle keep-alive connection is closed after it
+#   MAX_WATCHERS=10000            most /ws watchers in all; 503 past it
+#   MAX_WATCHERS_PER_ADDRESS=64   most /ws watchers from one client address; 429
+#   MAX_WATCHERS_PER_WORLD=1000   most /ws watchers of one world; 429
 
 # The Deno the project pins (.ci/run, README): the Debian image of that release.
 FROM denoland/deno:2.9.6
@@ -91,7 +99,15 @@ ENV HTTP_PORT=8100 \
     SHUTDOWN_DRAIN_MS=2000 \
     REDIS_PREFIX=aw \
     REDIS_TIMEOUT_MS=1000 \
-    REDIS_OUTAGE_GRACE_AFTER_MS=5000
+    REDIS_OUTAGE_GRACE_AFTER_MS=5000 \
+    MAX_CONNECTIONS=10000 \
+    MAX_CONNECTIONS_PER_ADDRESS=512 \
+    HEADERS_TIMEOUT_MS=10000 \
+    REQUEST_TIMEOUT_MS=30000 \
+    IDLE_TIMEOUT_MS=75000 \
+    MAX_WATCHERS=10000 \
+    MAX_WATCHERS_PER_ADDRESS=64 \
+    MAX_WATCHERS_PER_WORLD=1000
 VOLUME /data
 EXPOSE 8100
 

@@ -22,6 +22,8 @@ export interface GatewayProcess {
   bootMs: number;
   /** What it printed. */
   output(): string;
+  /** Resolves when the process exits. */
+  status: Promise<Deno.CommandStatus>;
   /** Stops it with SIGTERM (it writes its snapshot first); removes its data directory. */
   stop(): Promise<void>;
 }
@@ -50,6 +52,7 @@ export async function startGatewayProcess(
     dataDir: dir,
     bootMs,
     output: gateway.output,
+    status: gateway.status,
     async stop() {
       await gateway.kill("SIGTERM");
       await Deno.remove(dir, { recursive: true }).catch(() => {});

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { concatBytes } from "../protocol/_bytes.ts";
 
 const encoder = new TextEncoder();
 const latin1 = new TextDecoder("latin1");
@@ -163,13 +164,7 @@ export class HttpConnection {
       total += size;
       await this.#readLine();
     }
-    const body = new Uint8Array(total);
-    let offset = 0;
-    for (const chunk of chunks) {
-      body.set(chunk, offset);
-      offset += chunk.length;
-    }
-    return body;
+    return concatBytes(chunks, total);
   }
 }
 

@@ -38,7 +38,23 @@ export function cpuTimeMs(pid: number): number {
 
 /** Resident set size of a process, in bytes. */
 export function rssBytes(pid: number): number {
-  const status = readProc(`/proc/${pid}/status`);
+  return parseRss(readProc(`/proc/${pid}/status`));
+}
+
+/**
+ * Resident set size of a process, in bytes, read without blocking this
+ * process's event loop (for sampling while it measures); NaN once it is gone.
+ */
+export async function rssBytesAsync(pid: number): Promise<number> {
+  const { success, stdout } = await new Deno.Command("cat", {
+    args: [`/proc/${pid}/status`],
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  return success ? parseRss(decoder.decode(stdout)) : NaN;
+}
+
+function parseRss(status: string): number {
   const match = status.match(/^VmRSS:\s+(\d+) kB/m);
   return match ? Number(match[1]) * 1024 : NaN;
 }

@@ -1,5 +1,5 @@
 /**
- * `deno task bench [heartbeat|announce|scale|mix|liveness|redis …]`: the gateway's
+ * `deno task bench [heartbeat|announce|scale|mix|liveness|attack|redis …]`: the gateway's
  * benchmarks (issue 6). With no names (and no `BENCH_ONLY`), all run, in
  * that order; BENCHMARKS.md explains each and keeps their numbers.
  *
@@ -9,6 +9,7 @@
  * - `BENCH_MIX_SECONDS`: how long `mix` runs. Default: 60.
  * - `BENCH_HEARTBEATS`: heartbeats `heartbeat` measures. Default: 100000.
  * - `BENCH_CONNECTIONS`: connections of `heartbeat` and `announce`. Default: 32.
+ * - `BENCH_ATTACK_SECONDS`: how long each phase of `attack` lasts. Default: 15.
  * - `BENCH_RESULTS`: where the JSON results go. Default: `bench/results/latest.json` for a
  *   full run, none for a partial one (so it never overwrites the full run's numbers); `-`
  *   writes none.
@@ -23,6 +24,7 @@ import { describeMachine, machine } from "./_proc.ts";
 import { ms } from "./_stats.ts";
 import { Fleet } from "./_worlds.ts";
 import { benchAnnounces } from "./announce.ts";
+import { benchAttack } from "./attack.ts";
 import { benchHeartbeats } from "./heartbeat.ts";
 import { benchLiveness } from "./liveness.ts";
 import { benchMix } from "./mix.ts";
@@ -34,7 +36,7 @@ import {
   writeFleetSnapshot,
 } from "./scale.ts";
 
-const BENCHES = ["heartbeat", "announce", "scale", "mix", "liveness", "redis"] as const;
+const BENCHES = ["heartbeat", "announce", "scale", "mix", "liveness", "attack", "redis"] as const;
 type BenchName = typeof BENCHES[number];
 
 function positive(name: string, fallback: number): number {
@@ -63,6 +65,7 @@ if (import.meta.main) {
   const mixSeconds = positive("BENCH_MIX_SECONDS", 60);
   const connections = positive("BENCH_CONNECTIONS", 32);
   const heartbeats = positive("BENCH_HEARTBEATS", 100_000);
+  const attackSeconds = positive("BENCH_ATTACK_SECONDS", 15);
   const full = selected.length === BENCHES.length;
   const resultsPath = Deno.env.get("BENCH_RESULTS") ??
     (full ? new URL("./results/latest.json", import.meta.url).pathname : "-");
@@ -73,6 +76,7 @@ if (import.meta.main) {
     BENCH_MIX_SECONDS: mixSeconds,
     BENCH_CONNECTIONS: connections,
     BENCH_HEARTBEATS: heartbeats,
+    BENCH_ATTACK_SECONDS: attackSeconds,
   }).map(([name, value]) => `${name}=${value}`).join(" ");
   const command = `${env} deno task bench ${selected.join(" ")}`;
   console.log(`machine: ${describeMachine()}`);
@@ -128,6 +132,12 @@ if (import.meta.main) {
   if (selected.includes("liveness")) {
     console.log("\n[liveness] how long a silent world stays visible");
     results.liveness = await benchLiveness();
+  }
+  if (selected.includes("attack")) {
+    console.log(
+      "\n[attack] idle connections, dripped bodies and slow watchers, honest worlds beside",
+    );
+    results.attack = await benchAttack({ phaseSeconds: attackSeconds });
   }
 
   if (selected.includes("redis")) {

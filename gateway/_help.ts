@@ -20,7 +20,10 @@ const GROUPS: readonly { title: string; match: RegExp }[] = [
   },
   { title: "Storage", match: /^(DATA_DIR|SNAPSHOT_\w+|REDIS_\w+)$/ },
   { title: "Webhooks", match: /^WEBHOOK_\w+$/ },
-  { title: "Abuse limits and outbound calls", match: /^(\w+_RATE|OUTBOUND_POLICY)$/ },
+  {
+    title: "Abuse limits and outbound calls",
+    match: /^(\w+_RATE|OUTBOUND_POLICY|MAX_WATCHERS\w*)$/,
+  },
   { title: "Administration and logs", match: /^(GATEWAY_ADMIN_\w+|LOG_\w+)$/ },
 ];
 

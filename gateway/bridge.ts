@@ -29,13 +29,38 @@ import { isRecord } from "../protocol/_validate.ts";
 import type { LeaseRecord, LeaseStore } from "./store.ts";
 import { type Logger, silentLogger } from "./log.ts";
 import { callOut, type OutboundAnswer, OutboundError, type OutboundPolicy } from "./_outbound.ts";
+import { ServerWebSocket, upgradeWebSocket } from "./_websocket.ts";
+import type { TokenBuckets } from "./_quota.ts";
 
-/** Largest frame a browser may send, in bytes. */
+/** Largest frame a browser may send, in bytes; a larger one gets an error frame. */
 export const MAX_CLIENT_FRAME_BYTES = 16 * 1024;
+/** A message this large is refused from its frame header, before its payload is read (close 1009). */
+export const MAX_CLIENT_MESSAGE_BYTES = 4 * MAX_CLIENT_FRAME_BYTES;
+/** Most bytes queued for a watcher; one that falls further behind is dropped (close 1013). */
+export const MAX_WATCHER_BUFFERED_BYTES = 1024 * 1024;
+/** Silence on a watcher's socket after which it is pinged, and then closed, in ms. */
+export const WATCHER_IDLE_TIMEOUT_MS = 60_000;
 /** Most frames one connection may have waiting on the world. */
 export const MAX_FRAMES_IN_FLIGHT = 8;
 /** How long a call to a world may take, in ms. */
 export const WORLD_CALL_TIMEOUT_MS = 10_000;
+/** Caps on browsers watching worlds through `/ws`. */
+export interface WatcherLimits {
+  /** Watchers in all. Default: 10000. */
+  maxWatchers?: number;
+  /** Watchers from one client address (IPv6: one /64). Default: 64. */
+  maxWatchersPerAddress?: number;
+  /** Watchers of one world. Default: 1000. */
+  maxWatchersPerWorld?: number;
+}
+
+/** The defaults of {@linkcode WatcherLimits}. */
+export const WATCHER_LIMITS: Readonly<Required<WatcherLimits>> = Object.freeze({
+  maxWatchers: 10_000,
+  maxWatchersPerAddress: 64,
+  maxWatchersPerWorld: 1000,
+});
+
 /** How often a world that keeps answering has its `lastReachableAt` moved, in ms. */
 const REACHABILITY_REFRESH_MS = 30_000;
 /** Largest answer read from a world, in bytes. */
@@ -55,8 +80,10 @@ export interface BridgeOptions {
   publicUrl: () => string | undefined;
   /** `host[:port]` accepted as the signed authority of requests to this gateway. */
   publicAuthority: () => string | undefined;
-  /** Most WebSocket connections held at once. Default: 10000. */
-  maxSockets?: number;
+  /** Caps on watchers. Default: {@linkcode WATCHER_LIMITS}. */
+  limits?: WatcherLimits;
+  /** Per-client quota of `/ws` upgrades. Default: none. */
+  upgrades?: TokenBuckets;
   /** The fetch used to call worlds. Default: `globalThis.fetch`. */
   fetch?: typeof fetch;
   /** Which world addresses may be called. Default: `"any"`. */
@@ -67,7 +94,7 @@ export interface BridgeOptions {
 
 interface Watch {
   worldId: string;
-  sockets: Set<WebSocket>;
+  sockets: Set<ServerWebSocket>;
   /** The world's agent when the gateway joined; a new agent means re-join. */
   joinedAgentId?: string;
   refresh?: ReturnType<typeof setInterval>;
@@ -108,6 +135,8 @@ function worldBaseUrl(record: LeaseRecord): string | undefined {
 
 /** How a signed route consults the client's failed-signature quota. */
 export interface RouteGuard {
+  /** The quota key of the request's client. */
+  clientOf(c: Context<{ Bindings: ConnInfo | undefined }>): string;
   /** A 429 when the client's quota is spent. */
   held(c: Context<{ Bindings: ConnInfo | undefined }>): Response | undefined;
   /** Spends a token: the request's signature did not verify. */
@@ -118,7 +147,11 @@ export interface RouteGuard {
 export class Bridge {
   #options: BridgeOptions;
   #watches = new Map<string, Watch>();
-  #connections = new Map<WebSocket, Connection>();
+  #connections = new Map<ServerWebSocket, Connection>();
+  #limits: Required<WatcherLimits>;
+  #sockets = 0; // upgraded and not yet closed
+  #perAddress = new Map<string, number>();
+  #perWorld = new Map<string, number>();
   #fetch: typeof fetch;
   #logger: Logger;
   #lastSent = new WeakMap<Identity, number>();
@@ -127,6 +160,7 @@ export class Bridge {
   /** Creates the bridge; it listens to the store's changes and relayed states at once. */
   constructor(options: BridgeOptions) {
     this.#options = options;
+    this.#limits = { ...WATCHER_LIMITS, ...options.limits };
     this.#fetch = options.fetch ?? globalThis.fetch;
     this.#logger = options.logger ?? silentLogger;
     // A world whose lease ends, on whichever replica, takes its watchers with it.
@@ -142,7 +176,7 @@ export class Bridge {
     // world.state posted to any replica reaches the watchers on this one.
     const unstate = options.store.subscribeState((worldId, frame) => {
       for (const socket of this.#watches.get(worldId)?.sockets ?? []) {
-        if (socket.readyState === WebSocket.OPEN) socket.send(frame);
+        if (socket.readyState === ServerWebSocket.OPEN) socket.send(frame);
       }
     });
     this.#unsubscribe = () => {
@@ -164,11 +198,20 @@ export class Bridge {
   /** Adds `GET /ws` and `POST /peer/message` to the app. */
   mount(app: Hono<{ Bindings: ConnInfo | undefined }>, guard?: RouteGuard): void {
     app.get("/ws", (c) => {
-      if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
-        return c.json({ error: "expected a WebSocket upgrade" }, 426);
-      }
-      const { socket, response } = Deno.upgradeWebSocket(c.req.raw, { idleTimeout: 60 });
       const worldId = c.req.query("world");
+      const client = guard?.clientOf(c) ?? "unknown";
+      const refused = this.#admit(c, client, worldId);
+      if (refused) return refused;
+      const upgrade = upgradeWebSocket(c.req.raw, {
+        maxMessageBytes: MAX_CLIENT_MESSAGE_BYTES,
+        maxBufferedBytes: MAX_WATCHER_BUFFERED_BYTES,
+        idleTimeoutMs: WATCHER_IDLE_TIMEOUT_MS,
+        tooSlowReason: "watcher too slow",
+      });
+      if (!upgrade.ok) return upgrade.response;
+      const { socket, response } = upgrade;
+      this.#count(client, worldId, +1);
+      socket.addEventListener("close", () => this.#count(client, worldId, -1));
       socket.onopen = () =>
         void this.#open(socket, worldId).catch(() =>
           this.#fail(socket, "the directory is unavailable")
@@ -179,6 +222,51 @@ export class Bridge {
     for (const path of ["/peer/message", "/messages"]) {
       app.post(path, (c) => guard?.held(c) ?? this.#receive(c.req.raw, () => guard?.failed(c)));
     }
+  }
+
+  /**
+   * Whether a new watcher may connect: the client's upgrade quota, then the
+   * caps on watchers in all, per client address and per world. A refusal is
+   * an HTTP answer before any upgrade (429, or 503 when the gateway is full).
+   */
+  #admit(
+    c: Context<{ Bindings: ConnInfo | undefined }>,
+    client: string,
+    worldId: string | undefined,
+  ): Response | undefined {
+    const limits = this.#limits;
+    const refuse = (status: 429 | 503, error: string, retryAfter = 5) => {
+      c.header("retry-after", String(retryAfter));
+      return c.json({ error }, status);
+    };
+    const quota = this.#options.upgrades;
+    if (quota && !quota.take(client)) {
+      return refuse(429, "too many WebSocket upgrades from this address", quota.retryAfter(client));
+    }
+    if (this.#sockets >= limits.maxWatchers) {
+      return refuse(503, "the gateway has too many watchers");
+    }
+    if ((this.#perAddress.get(client) ?? 0) >= limits.maxWatchersPerAddress) {
+      return refuse(429, `at most ${limits.maxWatchersPerAddress} watchers per client address`);
+    }
+    if (worldId !== undefined && (this.#perWorld.get(worldId) ?? 0) >= limits.maxWatchersPerWorld) {
+      return refuse(
+        429,
+        `world ${worldId} has ${limits.maxWatchersPerWorld} watchers, the most allowed`,
+      );
+    }
+    return undefined;
+  }
+
+  #count(client: string, worldId: string | undefined, delta: 1 | -1): void {
+    this.#sockets += delta;
+    const bump = (map: Map<string, number>, key: string) => {
+      const next = (map.get(key) ?? 0) + delta;
+      if (next > 0) map.set(key, next);
+      else map.delete(key);
+    };
+    bump(this.#perAddress, client);
+    if (worldId !== undefined) bump(this.#perWorld, worldId);
   }
 
   /** Closes every socket and leaves every world. */
@@ -196,15 +284,12 @@ export class Bridge {
     await Promise.all(leaving);
   }
 
-  async #open(socket: WebSocket, worldId: string | undefined): Promise<void> {
+  async #open(socket: ServerWebSocket, worldId: string | undefined): Promise<void> {
     if (!worldId) return this.#fail(socket, "missing ?world=<worldId>");
     if (!isValidWorldId(worldId)) return this.#fail(socket, "invalid worldId");
     const record = await this.#options.store.getWorld(worldId);
     if (!record) return this.#fail(socket, `no live world ${worldId}`);
     if (!worldBaseUrl(record)) return this.#fail(socket, `world ${worldId} has no endpoint`);
-    if (this.#connections.size >= (this.#options.maxSockets ?? 10_000)) {
-      return this.#fail(socket, "gateway has too many watchers");
-    }
     const connection: Connection = {
       worldId,
       joined: false,
@@ -256,7 +341,7 @@ export class Bridge {
     await join().catch(failed);
   }
 
-  async #drop(socket: WebSocket): Promise<void> {
+  async #drop(socket: ServerWebSocket): Promise<void> {
     const connection = this.#connections.get(socket);
     if (!connection) return;
     this.#connections.delete(socket);
@@ -282,7 +367,7 @@ export class Bridge {
     await Promise.all(calls);
   }
 
-  #frame(socket: WebSocket, connection: Connection, data: unknown): void {
+  #frame(socket: ServerWebSocket, connection: Connection, data: unknown): void {
     if (typeof data !== "string") {
       return send(socket, { type: "error", message: "frames must be text JSON" });
     }
@@ -307,7 +392,7 @@ export class Bridge {
   }
 
   async #handle(
-    socket: WebSocket,
+    socket: ServerWebSocket,
     connection: Connection,
     frame: Record<string, unknown>,
   ): Promise<void> {
@@ -465,7 +550,7 @@ export class Bridge {
     return Response.json({ ok: true, delivered });
   }
 
-  #fail(socket: WebSocket, message: string): void {
+  #fail(socket: ServerWebSocket, message: string): void {
     send(socket, { type: "error", message });
     try {
       socket.close(1008, message.slice(0, 100));
@@ -486,8 +571,8 @@ function result(type: string, answer: WorldAnswer): Record<string, unknown> {
   };
 }
 
-function send(socket: WebSocket, frame: Record<string, unknown>): void {
-  if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
+function send(socket: ServerWebSocket, frame: Record<string, unknown>): void {
+  if (socket.readyState === ServerWebSocket.OPEN) socket.send(JSON.stringify(frame));
 }
 
 function error(status: number, message: string): Response {

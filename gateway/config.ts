@@ -83,6 +83,46 @@ export const GATEWAY_ENV_VARS: readonly EnvVar[] = [
       "this gateway's public origin, e.g. https://gateway.example (default: its listening address)",
   },
   {
+    name: "MAX_CONNECTIONS",
+    default: "10000",
+    description: "most open connections (WebSockets included); more get 503",
+  },
+  {
+    name: "MAX_CONNECTIONS_PER_ADDRESS",
+    default: "512",
+    description: "most open connections from one client address; more get 429",
+  },
+  {
+    name: "HEADERS_TIMEOUT_MS",
+    default: "10000",
+    description: "time for a request's head to arrive; then 408 and close",
+  },
+  {
+    name: "REQUEST_TIMEOUT_MS",
+    default: "30000",
+    description: "time for a whole request, body included; then 408 and close",
+  },
+  {
+    name: "MAX_WATCHERS",
+    default: "10000",
+    description: "most browsers watching worlds through /ws; more get 503",
+  },
+  {
+    name: "MAX_WATCHERS_PER_ADDRESS",
+    default: "64",
+    description: "most /ws watchers from one client address; more get 429",
+  },
+  {
+    name: "MAX_WATCHERS_PER_WORLD",
+    default: "1000",
+    description: "most /ws watchers of one world; more get 429",
+  },
+  {
+    name: "IDLE_TIMEOUT_MS",
+    default: "75000",
+    description: "an idle keep-alive connection is closed after this",
+  },
+  {
     name: "TRUST_PROXY",
     default: "false",
     description: "take the client address from X-Forwarded-For (only behind a load balancer)",
@@ -346,6 +386,31 @@ export function configFromEnv(get: (name: string) => string | undefined): Gatewa
       0,
       MAX_SHUTDOWN_DRAIN_MS,
     ),
+    maxConnections: integer("MAX_CONNECTIONS", read("MAX_CONNECTIONS")!, 1, 1_000_000),
+    maxConnectionsPerAddress: integer(
+      "MAX_CONNECTIONS_PER_ADDRESS",
+      read("MAX_CONNECTIONS_PER_ADDRESS")!,
+      1,
+      1_000_000,
+    ),
+    headersTimeoutMs: integer("HEADERS_TIMEOUT_MS", read("HEADERS_TIMEOUT_MS")!, 100, 600_000),
+    requestTimeoutMs: integer("REQUEST_TIMEOUT_MS", read("REQUEST_TIMEOUT_MS")!, 100, 3_600_000),
+    idleTimeoutMs: integer("IDLE_TIMEOUT_MS", read("IDLE_TIMEOUT_MS")!, 100, 3_600_000),
+    watchers: {
+      maxWatchers: integer("MAX_WATCHERS", read("MAX_WATCHERS")!, 1, 1_000_000),
+      maxWatchersPerAddress: integer(
+        "MAX_WATCHERS_PER_ADDRESS",
+        read("MAX_WATCHERS_PER_ADDRESS")!,
+        1,
+        1_000_000,
+      ),
+      maxWatchersPerWorld: integer(
+        "MAX_WATCHERS_PER_WORLD",
+        read("MAX_WATCHERS_PER_WORLD")!,
+        1,
+        1_000_000,
+      ),
+    },
   };
 }
 

@@ -6,8 +6,9 @@
  *
  * @module
  */
-import { type Identity, loadOrCreateIdentity } from "../protocol/mod.ts";
-import { Bridge } from "./bridge.ts";
+import { BODY_LIMITS, type Identity, loadOrCreateIdentity } from "../protocol/mod.ts";
+import { type HttpServer, type HttpServerStats, serve } from "./_http_server.ts";
+import { Bridge, type WatcherLimits } from "./bridge.ts";
 import { createHttpApp, type Quotas, signatureGuard } from "./http.ts";
 import { KeyCache } from "./_keys.ts";
 import { type Logger, silentLogger } from "./log.ts";
@@ -108,8 +109,20 @@ export interface GatewayOptions {
   logger?: Logger;
   /** Limits of `/watch` (clients, queued bytes, keep-alive). Default: see {@linkcode WatchLimits}. */
   watch?: WatchLimits;
+  /** Caps on `/ws` watchers (in all, per client address, per world). Default: see {@linkcode WatcherLimits}. */
+  watchers?: WatcherLimits;
   /** Serve `GET /metrics` (Prometheus text). Default: true. */
   metrics?: boolean;
+  /** Most open connections (WebSockets included); more get 503. Default: 10000. */
+  maxConnections?: number;
+  /** Most open connections from one client address; more get 429. Default: 512. */
+  maxConnectionsPerAddress?: number;
+  /** Time for a request's head to arrive (from accept, or its first byte), in ms. Default: 10000. */
+  headersTimeoutMs?: number;
+  /** Time for a whole request, body included, in ms; then 408. Default: 30000. */
+  requestTimeoutMs?: number;
+  /** How long an idle keep-alive connection stays open, in ms. Default: 75000. */
+  idleTimeoutMs?: number;
 }
 
 /** The gateway's HTTP app, as far as callers need it (it is a Hono app). */
@@ -154,6 +167,8 @@ export interface Gateway {
   sweep(): Promise<void>;
   /** Stops within a bounded time: listener, bridge, webhooks (undelivered stay durable), store. */
   stop(): Promise<void>;
+  /** The HTTP server's counters (connections, refusals, timeouts, bytes); undefined before `start()`. */
+  serverStats(): HttpServerStats | undefined;
 }
 
 /** The longest the sweep loop sleeps, so expiry is noticed within ~1 s. */
@@ -162,6 +177,23 @@ const MAX_SWEEP_SLEEP_MS = 1000;
 export const SWEEP_BATCH = 5000;
 /** Most leases one Redis sweep claims (the store runs it as scripts of 100, ~5 ms each). */
 const REDIS_SWEEP_BATCH = 500;
+/** How long `stop()` lets requests under way finish before closing their connections, in ms. */
+const SHUTDOWN_GRACE_MS = 3000;
+/** How long `stop()` lets webhook deliveries in flight finish (the rest stay in the outbox), in ms. */
+const WEBHOOK_STOP_GRACE_MS = 3000;
+
+/** Each route's body limit, which the server enforces as bytes arrive (before any handler). */
+function requestBodyLimit(method: string, path: string): number {
+  if (method === "GET" || method === "HEAD" || method === "OPTIONS" || method === "DELETE") {
+    return 0;
+  }
+  if (path === "/peer/announce" || path === "/agents") return BODY_LIMITS.announce;
+  if (path === "/peer/heartbeat" || path.endsWith("/heartbeat")) return BODY_LIMITS.heartbeat;
+  if (path === "/peer/deregister") return BODY_LIMITS.deregistration;
+  if (path === "/peer/key-rotation") return BODY_LIMITS.keyRotation;
+  if (path === "/peer/message" || path === "/messages") return BODY_LIMITS.peerMessage;
+  return 4096; // the admin API's small bodies, and anything unknown (answered 404)
+}
 
 /**
  * Creates a gateway: loads its identity (and the memory store's snapshot)
@@ -238,6 +270,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
       snapshot: baseStore instanceof MemoryStore && options.dataDir !== undefined
         ? () => baseStore
         : undefined,
+      connections: () => server?.stats(),
     });
   }
   // Calls to a shared store are timed and their failures counted.
@@ -284,6 +317,13 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
 
   let publicUrl = options.publicUrl;
   let publicAuthority = publicUrl ? new URL(publicUrl).host : undefined;
+  const quotaRates = { ...QUOTA_DEFAULTS, ...options.quotas };
+  const trustProxy = options.trustProxy ?? false;
+  const quotas: Quotas = {
+    newLeases: new TokenBuckets(quotaRates.newLeases, clock),
+    badSignatures: new TokenBuckets(quotaRates.badSignatures, clock),
+    upgrades: new TokenBuckets(quotaRates.upgrades, clock),
+  };
   const bridge = new Bridge({
     store,
     identity,
@@ -292,15 +332,10 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     publicAuthority: () => publicAuthority,
     fetch: options.fetch,
     outboundPolicy: options.outboundPolicy ?? defaultOutboundPolicy(options.publicUrl),
+    limits: options.watchers,
+    upgrades: quotas.upgrades,
     logger,
   });
-  const quotaRates = { ...QUOTA_DEFAULTS, ...options.quotas };
-  const trustProxy = options.trustProxy ?? false;
-  const quotas: Quotas = {
-    newLeases: new TokenBuckets(quotaRates.newLeases, clock),
-    badSignatures: new TokenBuckets(quotaRates.badSignatures, clock),
-    upgrades: new TokenBuckets(quotaRates.upgrades, clock),
-  };
   const openapiUrl = new URL("../openapi.yaml", import.meta.url);
   let openapiText: Promise<string> | undefined;
   const readOpenapi = () => readBeside(openapiUrl).then((bytes) => new TextDecoder().decode(bytes));
@@ -344,7 +379,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   figures.watch = () => watch.stats();
   mountWeb(app);
 
-  let server: Deno.HttpServer | undefined;
+  let server: HttpServer | undefined;
   let sweepTimer: TimerHandle | undefined;
   let sweeping: Promise<void> | undefined;
   const sweepBatch = store.kind === "redis" ? REDIS_SWEEP_BATCH : SWEEP_BATCH;
@@ -380,21 +415,28 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     webhooks,
     watch,
     metrics,
+    serverStats: () => server?.stats(),
     drain() {
       draining = true;
     },
     async sweep() {
       await sweepOnce();
     },
-    async start() {
+    start() {
       if (server) throw new Error("gateway already started");
-      const listening = Promise.withResolvers<Deno.NetAddr>();
-      server = Deno.serve({
+      server = serve({
         port: options.port ?? 8100,
         hostname: options.hostname ?? "0.0.0.0",
-        onListen: (addr) => listening.resolve(addr as Deno.NetAddr),
-      }, (request, info) => app.fetch(request, info as never));
-      const addr = await listening.promise;
+        handler: (request, info) => app.fetch(request, info as never),
+        maxConnections: options.maxConnections,
+        maxConnectionsPerAddress: options.maxConnectionsPerAddress,
+        headersTimeoutMs: options.headersTimeoutMs,
+        requestTimeoutMs: options.requestTimeoutMs,
+        idleTimeoutMs: options.idleTimeoutMs,
+        maxBodyBytes: requestBodyLimit,
+        log: (level, message, fields) => logger[level](message, fields),
+      });
+      const addr = server.addr;
       const host = addr.hostname === "0.0.0.0" || addr.hostname === "::"
         ? "127.0.0.1"
         : addr.hostname;
@@ -404,7 +446,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
       scheduleSweep(0);
       webhooks?.start();
       metrics?.start();
-      return { port: addr.port, hostname: addr.hostname, url };
+      return Promise.resolve({ port: addr.port, hostname: addr.hostname, url });
     },
     async stop() {
       if (stopping) return;
@@ -416,8 +458,8 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
       watch.close();
       metrics?.stop();
       await bridge.close();
-      if (server) await server.shutdown();
-      if (webhooks) await webhooks.stop(5000);
+      if (server) await server.shutdown(SHUTDOWN_GRACE_MS);
+      if (webhooks) await webhooks.stop(WEBHOOK_STOP_GRACE_MS);
       await store.close();
     },
   };

@@ -14,6 +14,7 @@
  */
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { LeaseStore } from "./store.ts";
+import type { HttpServerStats } from "./_http_server.ts";
 
 /** Latency buckets in seconds, from 50 µs (a heartbeat's verify) to 2.5 s. */
 const LATENCY_BUCKETS = [
@@ -51,8 +52,8 @@ export interface MetricsSources {
   watch: () => { clients: number; dropped: number; rejected: number };
   /** The memory store's snapshot figures, when there is one. */
   snapshot?: () => { writes: number; lastWriteMs: number; lastWriteBytes: number };
-  /** The connection layer's figures, when it exposes them. */
-  connections?: () => Record<string, number>;
+  /** The connection layer's counters (undefined before the server listens). */
+  connections?: () => HttpServerStats | undefined;
   /** The local clock, ms. */
   clock: () => number;
 }
@@ -230,17 +231,74 @@ export class GatewayMetrics {
       });
     }
     if (sources.connections) {
-      const connections = sources.connections;
-      new Gauge({
-        name: `${prefix}connections`,
-        help: "The connection layer's figures (open connections, refusals, timeouts) by kind.",
-        labelNames: ["kind"],
-        registers,
-        collect() {
-          this.reset();
-          for (const [kind, value] of Object.entries(connections())) this.set({ kind }, value);
-        },
-      });
+      const stats = sources.connections;
+      const counter = <L extends string>(
+        name: string,
+        help: string,
+        labelNames: L[],
+        read: (stats: HttpServerStats) => [Record<L, string>, number][],
+      ) =>
+        new Counter({
+          name: `${prefix}${name}`,
+          help,
+          labelNames,
+          registers,
+          collect() {
+            const now = stats();
+            this.reset();
+            if (now) { for (const [labels, value] of read(now)) this.inc(labels as never, value); }
+          },
+        });
+      gauge(
+        "connections_open",
+        "Open connections (WebSockets included).",
+        () => stats()?.open ?? 0,
+      );
+      gauge(
+        "connections_max",
+        "The cap on open connections in force.",
+        () => stats()?.maxConnections ?? 0,
+      );
+      gauge(
+        "connection_buffered_bytes",
+        "Bytes held in read buffers and queued to slow readers now.",
+        () => (stats()?.bufferedBytes ?? 0) + (stats()?.queuedBytes ?? 0),
+      );
+      counter("connections_refused_total", "Connections refused, by cap.", ["cap"], (s) => [
+        [{ cap: "global" }, s.refused.connections],
+        [{ cap: "per_address" }, s.refused.perAddress],
+      ]);
+      counter(
+        "connection_timeouts_total",
+        "Connections closed by a deadline, by kind.",
+        ["kind"],
+        (s) => Object.entries(s.timeouts).map(([kind, value]) => [{ kind }, value]),
+      );
+      counter(
+        "http_server_rejected_total",
+        "Requests the connection layer answered itself (malformed, too large, too slow), by status.",
+        ["status"],
+        (s) => Object.entries(s.rejected).map(([status, value]) => [{ status }, value]),
+      );
+      counter(
+        "accept_errors_total",
+        "Accept calls that failed (e.g. out of file descriptors).",
+        [],
+        (
+          s,
+        ) => [[{}, s.acceptErrors]],
+      );
+      counter(
+        "websocket_closes_total",
+        "WebSockets closed by the gateway, by reason.",
+        ["reason"],
+        (s) => [
+          [{ reason: "too_slow" }, s.websockets.tooSlow],
+          [{ reason: "too_big" }, s.websockets.tooBig],
+          [{ reason: "protocol_error" }, s.websockets.protocolErrors],
+          [{ reason: "idle" }, s.websockets.idle],
+        ],
+      );
     }
     gauge(
       "process_resident_memory_bytes",

@@ -33,6 +33,8 @@ export {
   type GatewayConfig,
   MAX_SHUTDOWN_DRAIN_MS,
 } from "./config.ts";
+export type { HttpServerStats } from "./_http_server.ts";
+export type { WebSocketCounters } from "./_websocket.ts";
 export {
   type AnnounceInput,
   type AnnounceOutcome,

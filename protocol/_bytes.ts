@@ -1,5 +1,6 @@
 /**
- * Byte helpers shared inside the protocol module: base64, hex, UTF-8.
+ * Byte helpers shared inside the protocol module: base64, hex, UTF-8,
+ * joining chunks.
  * Decoders return `undefined` on malformed input instead of throwing, so
  * verification code can treat garbage as "does not verify".
  *
@@ -78,4 +79,19 @@ export function fromBase64Url(text: unknown): Uint8Array | undefined {
   const padded = text.replace(/-/g, "+").replace(/_/g, "/") +
     "==".slice(0, (4 - text.length % 4) % 4);
   return fromBase64(padded);
+}
+
+/** Joins chunks into one array (a single chunk is returned as it is). */
+export function concatBytes(
+  chunks: readonly Uint8Array[],
+  total: number = chunks.reduce((sum, chunk) => sum + chunk.length, 0),
+): Uint8Array {
+  if (chunks.length === 1) return chunks[0];
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return out;
 }

@@ -583,10 +583,13 @@ export interface paths {
          *     version, and the world's signed answer comes back as the matching `*_result` frame. A
          *     frame is at most 16384 bytes, and at most 8 may wait on the world at once.
          *
-         *     When `world` is missing or names no live world (or one with no endpoint), when the
-         *     gateway already holds its most watchers (10000), or when the directory's store cannot be
-         *     reached, the gateway completes the upgrade, sends one `{"type":"error","message":...}`
-         *     frame and closes the socket (code 1008). When the world's lease ends (for any reason) its
+         *     Before upgrading, each client address spends a token of its upgrade quota
+         *     (`WS_UPGRADE_RATE`, 120 a minute, bursts of 200), and three caps are checked: watchers in
+         *     all (`MAX_WATCHERS`, 10000; 503 past it), from one client address (`MAX_WATCHERS_PER_ADDRESS`,
+         *     64; 429) and of one world (`MAX_WATCHERS_PER_WORLD`, 1000; 429), each refusal with
+         *     `Retry-After`. When `world` is missing or names no live world (or one with no endpoint),
+         *     or when the directory's store cannot be reached, the gateway completes the upgrade, sends
+         *     one `{"type":"error","message":...}` frame and closes the socket (code 1008). When the world's lease ends (for any reason) its
          *     watchers get an error frame such as `world went offline (deregistered)` and are closed.
          */
         get: operations["watchWorld"];
@@ -3136,16 +3139,60 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Switched to the WebSocket protocol; frames as in `x-websocket`. */
+            /**
+             * @description Switched to the WebSocket protocol; frames as in `x-websocket`. A frame whose header
+             *     announces a message over 64 KiB closes the socket with 1009 before its payload is
+             *     read; a frame over 16 KiB gets an `error` frame. A watcher that falls 1 MiB behind
+             *     the frames queued for it is closed with 1013 `watcher too slow`; a socket silent for
+             *     60 s is pinged and closed (1001) if nothing answers.
+             */
             101: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description The request is not a WebSocket upgrade. */
+            /**
+             * @description A malformed WebSocket handshake: not a `GET`, no `Connection: upgrade`, or a
+             *     `Sec-WebSocket-Key` that is not the base64 of 16 bytes.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /**
+             * @description The request is not a WebSocket upgrade, or asks for a `Sec-WebSocket-Version` other
+             *     than 13 (the answer then carries `Sec-WebSocket-Version: 13`).
+             */
             426: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /**
+             * @description The client's upgrade quota is spent, or it (or the world) already has the most
+             *     watchers allowed.
+             */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The gateway already holds its most watchers (`MAX_WATCHERS`). */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {

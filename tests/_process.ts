@@ -30,6 +30,8 @@ export interface SpawnOptions {
   timeoutMs?: number;
   /** Extra `deno run` flags, placed before the task's own (e.g. `--cpu-prof`). */
   flags?: string[];
+  /** Runs it under `ulimit -n` of this many file descriptors (through `sh`). Default: inherited. */
+  fdLimit?: number;
 }
 
 /**
@@ -46,10 +48,10 @@ const BASE_ENV: Record<string, string> = { NO_COLOR: "1", SHUTDOWN_DRAIN_MS: "0"
 export function spawnTask(
   task: keyof typeof denoJson.tasks,
   env: Record<string, string>,
-  { timeoutMs = 15_000, flags = [] }: SpawnOptions = {},
+  { timeoutMs = 15_000, flags = [], fdLimit }: SpawnOptions = {},
 ): Promise<Spawned> {
   const [subcommand, ...args] = taskArgs(task);
-  return spawnDeno([subcommand, ...flags, ...args], env, { timeoutMs, name: task });
+  return spawnDeno([subcommand, ...flags, ...args], env, { timeoutMs, name: task, fdLimit });
 }
 
 /**
@@ -60,10 +62,19 @@ export function spawnTask(
 export async function spawnDeno(
   args: string[],
   env: Record<string, string>,
-  { timeoutMs = 15_000, name = args.join(" ") }: { timeoutMs?: number; name?: string } = {},
+  { timeoutMs = 15_000, name = args.join(" "), fdLimit }: {
+    timeoutMs?: number;
+    name?: string;
+    fdLimit?: number;
+  } = {},
 ): Promise<Spawned> {
-  const process = new Deno.Command(Deno.execPath(), {
-    args,
+  const argv = [Deno.execPath(), ...args];
+  // `exec` keeps one process, so a signal sent to it reaches the gateway itself.
+  const command = fdLimit === undefined
+    ? argv
+    : ["sh", "-c", `ulimit -n ${Math.floor(fdLimit)} && exec "$0" "$@"`, ...argv];
+  const process = new Deno.Command(command[0], {
+    args: command.slice(1),
     cwd: root,
     env: { ...BASE_ENV, ...env },
     stdout: "piped",

@@ -415,8 +415,14 @@ Deno.test("every documented status of every operation is produced and matches th
       await call("GET", "/docs/assets/{file}", "/docs/assets/nope.js", 404);
     });
 
-    await t.step("the WebSocket bridge: 426, then 101 and spec-shaped frames", async () => {
+    await t.step("the WebSocket bridge: 426 and 400, then 101 and spec-shaped frames", async () => {
       await call("GET", "/ws", "/ws?world=contract", 426);
+      await call("GET", "/ws", "/ws?world=contract", 400, undefined, {
+        upgrade: "websocket",
+        connection: "upgrade",
+        "sec-websocket-version": "13",
+        "sec-websocket-key": "not a key",
+      });
       client = new Client(wsUrl(url, "?world=contract"));
       const subscribed = await client.next("subscribed");
       probe.seen.add("GET /ws 101");
@@ -683,6 +689,35 @@ Deno.test("every documented status of every operation is produced and matches th
         );
       },
     );
+
+    await t.step("watcher caps: 503 past MAX_WATCHERS, 429 past the upgrade quota", async () => {
+      const capped = await startGateway({
+        watchers: { maxWatchers: 1 },
+        quotas: { upgrades: { perMinute: 1, burst: 2 } },
+      });
+      others.push(capped.gateway);
+      const at = (...args: [string, string, string, number, unknown?, Record<string, string>?]) =>
+        probe.call(capped.url, ...args);
+      const held = await generateIdentity();
+      await at(
+        "POST",
+        "/peer/announce",
+        "/peer/announce",
+        200,
+        await createAnnounce(held, worldFields("held")),
+      );
+      const first = new Client(wsUrl(capped.url, "?world=held"));
+      await first.next("subscribed"); // the one watcher allowed
+      const handshake = {
+        upgrade: "websocket",
+        connection: "upgrade",
+        "sec-websocket-version": "13",
+        "sec-websocket-key": btoa("0123456789abcdef"),
+      };
+      await at("GET", "/ws", "/ws?world=held", 503, undefined, handshake);
+      await at("GET", "/ws", "/ws?world=held", 429, undefined, handshake);
+      await first.close();
+    });
 
     await t.step(
       "a gateway whose store is cut off: 503 with Retry-After on every route that reads or changes leases",

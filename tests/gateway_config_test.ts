@@ -30,6 +30,12 @@ Deno.test("an empty environment gives the documented defaults", () => {
     adminToken: undefined,
     logLevel: "info",
     shutdownDrainMs: 2000,
+    maxConnections: 10_000,
+    maxConnectionsPerAddress: 512,
+    headersTimeoutMs: 10_000,
+    requestTimeoutMs: 30_000,
+    idleTimeoutMs: 75_000,
+    watchers: { maxWatchers: 10_000, maxWatchersPerAddress: 64, maxWatchersPerWorld: 1000 },
   });
 });
 
@@ -46,6 +52,26 @@ Deno.test("the abuse quotas, policies and log level are read from the environmen
   assertEquals(
     [options.worldIdPolicy, options.trustProxy, options.outboundPolicy, options.logLevel],
     ["live-holder", true, "public-only", "debug"],
+  );
+});
+
+Deno.test("the connection limits and deadlines are read from the environment", () => {
+  const options = configFromEnv(from({
+    MAX_CONNECTIONS: "200",
+    MAX_CONNECTIONS_PER_ADDRESS: "20",
+    HEADERS_TIMEOUT_MS: "2000",
+    REQUEST_TIMEOUT_MS: "5000",
+    IDLE_TIMEOUT_MS: "65000",
+  }));
+  assertEquals(
+    [
+      options.maxConnections,
+      options.maxConnectionsPerAddress,
+      options.headersTimeoutMs,
+      options.requestTimeoutMs,
+      options.idleTimeoutMs,
+    ],
+    [200, 20, 2000, 5000, 65_000],
   );
 });
 
@@ -85,6 +111,11 @@ Deno.test("every malformed value is refused with the variable's name", () => {
     ["PUBLIC_URL", "https://user:pw@gateway.example"],
     ["WEBHOOK_URL", "https://user:pw@hooks.example/in"],
     ["SHUTDOWN_DRAIN_MS", "5000"],
+    ["MAX_CONNECTIONS", "0"],
+    ["MAX_CONNECTIONS_PER_ADDRESS", "-1"],
+    ["HEADERS_TIMEOUT_MS", "10"],
+    ["REQUEST_TIMEOUT_MS", "30s"],
+    ["IDLE_TIMEOUT_MS", "99999999999"],
   ];
   for (const [name, value] of cases) {
     const error = assertThrows(
