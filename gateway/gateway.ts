@@ -25,7 +25,7 @@ import {
 } from "./store.ts";
 import { systemTimers, type TimerHandle, type Timers } from "./_timers.ts";
 import { WebhookDispatcher } from "./webhooks.ts";
-import { GatewayMetrics, instrumentStore } from "./metrics.ts";
+import { GatewayMetrics, instrumentStore, type MetricsText } from "./metrics.ts";
 import { readBeside } from "./_static.ts";
 import { mountWeb } from "./web.ts";
 import { WatchHub, type WatchLimits } from "./watch.ts";
@@ -154,7 +154,7 @@ export interface Gateway {
   /** The `/watch` hub, for its stats. */
   readonly watch: WatchHub;
   /** The metrics `GET /metrics` renders, unless turned off. */
-  readonly metrics: GatewayMetrics | undefined;
+  readonly metrics: MetricsText | undefined;
   /** Listens on `port`/`hostname` and starts the sweep loop and webhook delivery. */
   start(): Promise<{ port: number; hostname: string; url: string }>;
   /**

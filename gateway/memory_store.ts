@@ -17,9 +17,11 @@ import type {
   AnnounceInput,
   AnnounceOutcome,
   ChangeEvent,
+  ChangeFeed,
   ExpiryReason,
   LeaseRecord,
   LeaseStore,
+  Outbox,
   OwnershipOutcome,
   Page,
   RenewOutcome,
@@ -60,8 +62,7 @@ export class MemoryStore implements LeaseStore {
   readonly kind = "memory";
   /** The rules. */
   readonly registry: Registry;
-  /** The change log: the feed and the outbox. */
-  readonly log: EventLog;
+  readonly #log: EventLog;
   /** What loading the snapshot found. */
   readonly loaded: LoadResult | undefined;
   readonly #clock: () => number;
@@ -100,7 +101,7 @@ export class MemoryStore implements LeaseStore {
     this.#delayMs = options.snapshotDelayMs ?? 250;
     this.#warn = options.warn ?? console.warn;
     this.registry = registry;
-    this.log = log;
+    this.#log = log;
     this.loaded = loaded;
   }
 
@@ -165,14 +166,14 @@ export class MemoryStore implements LeaseStore {
     return this.registry.ttlMs;
   }
 
-  /** The change feed (the log). */
-  get feed(): EventLog {
-    return this.log;
+  /** The change feed: a bounded log kept in the snapshot. */
+  get feed(): ChangeFeed {
+    return this.#log;
   }
 
-  /** The webhook outbox (the log). */
-  get outbox(): EventLog {
-    return this.log;
+  /** The webhook outbox: the same log's undelivered events, bounded, kept in the snapshot. */
+  get outbox(): Outbox {
+    return this.#log;
   }
 
   /** The store's clock. */
@@ -237,7 +238,7 @@ export class MemoryStore implements LeaseStore {
 
   #page(list: () => Omit<Page, "revision">): Promise<Page> {
     try {
-      return Promise.resolve({ ...list(), revision: this.log.revisionNow() });
+      return Promise.resolve({ ...list(), revision: this.#log.revisionNow() });
     } catch (error) {
       return Promise.reject(error);
     }
@@ -316,7 +317,7 @@ export class MemoryStore implements LeaseStore {
   }
 
   #version(): number {
-    return this.registry.version + this.log.acks;
+    return this.registry.version + this.#log.acks;
   }
 
   /** Whether anything changed since the last snapshot began. */
@@ -368,7 +369,7 @@ export class MemoryStore implements LeaseStore {
         records: this.registry.records(),
         tombstones: this.registry.tombstones(),
         owners: this.registry.owners(),
-        log: this.log.state(),
+        log: this.#log.state(),
       });
       this.#savedVersion = version;
       this.writes++;

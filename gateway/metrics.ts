@@ -58,8 +58,16 @@ export interface MetricsSources {
   clock: () => number;
 }
 
+/** The metrics as Prometheus text, for embedding the gateway behind another server's `/metrics`. */
+export interface MetricsText {
+  /** The metrics in the Prometheus text format. */
+  render(): Promise<string>;
+  /** The content type of {@linkcode MetricsText.render}'s text. */
+  readonly contentType: string;
+}
+
 /** The gateway's metrics. */
-export class GatewayMetrics {
+export class GatewayMetrics implements MetricsText {
   /** The registry `/metrics` renders. */
   readonly registry: Registry = new Registry();
   /** Request duration by method, route template and status. */

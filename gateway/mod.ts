@@ -108,3 +108,10 @@ export {
   type WatchStats,
 } from "./watch.ts";
 export { DOCS_CSP, PAGE_CSP } from "./web.ts";
+export type { Rate } from "./_quota.ts";
+export type { OutboundPolicy } from "./_outbound.ts";
+export { WATCHER_LIMITS, type WatcherLimits } from "./bridge.ts";
+export type { MetricsText } from "./metrics.ts";
+export type { EventLogState } from "./_event_log.ts";
+export type { LogFields } from "./log.ts";
+export type { TimerHandle } from "./_timers.ts";
