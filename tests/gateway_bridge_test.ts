@@ -354,3 +354,73 @@ Deno.test("a world the gateway cannot reach is listed unreachable and watchers h
     await s.close();
   }
 });
+
+Deno.test("watchers are capped per client address and per world, before any upgrade", async () => {
+  const dataDir = await Deno.makeTempDir();
+  const gateway = await createGateway({
+    dataDir,
+    port: 0,
+    hostname: "127.0.0.1",
+    watchers: { maxWatchersPerAddress: 2, maxWatchersPerWorld: 3 },
+    trustProxy: true, // so one test can speak for several client addresses
+  });
+  const { url } = await gateway.start();
+  try {
+    for (const worldId of ["one", "two"]) {
+      const body = await createAnnounce(await generateIdentity(), {
+        alias: worldId,
+        endpoints: [{ address: "127.0.0.1", port: 9, transport: "tcp" }],
+        capabilities: [`world:${worldId}`],
+      });
+      const response = await fetch(`${url}/peer/announce`, {
+        method: "POST",
+        body: JSON.stringify(body),
+      });
+      assertEquals(response.status, 200);
+      await response.body?.cancel();
+    }
+    const upgrade = async (worldId: string, client: string) => {
+      const conn = await Deno.connect({ hostname: "127.0.0.1", port: new URL(url).port as never });
+      await conn.write(new TextEncoder().encode(
+        `GET /ws?world=${worldId} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n` +
+          `Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n` +
+          `Sec-WebSocket-Key: ${btoa("0123456789abcdef")}\r\nX-Forwarded-For: ${client}\r\n\r\n`,
+      ));
+      const buffer = new Uint8Array(4096);
+      const n = await conn.read(buffer);
+      const head = new TextDecoder().decode(buffer.subarray(0, n ?? 0));
+      return { status: Number(head.split(" ")[1]), head, conn };
+    };
+    const open: Deno.Conn[] = [];
+    for (const client of ["198.51.100.1", "198.51.100.1"]) {
+      const answer = await upgrade("one", client);
+      assertEquals(answer.status, 101);
+      open.push(answer.conn);
+    }
+    const third = await upgrade("two", "198.51.100.1");
+    assertEquals(third.status, 429, "a third watcher from one address");
+    assertMatch(third.head, /at most 2 watchers per client address/);
+    third.conn.close();
+    const fromElsewhere = await upgrade("one", "198.51.100.2");
+    assertEquals(fromElsewhere.status, 101);
+    open.push(fromElsewhere.conn);
+    const crowded = await upgrade("one", "198.51.100.3");
+    assertEquals(crowded.status, 429, "a fourth watcher of one world");
+    assertMatch(crowded.head, /world one has 3 watchers/);
+    crowded.conn.close();
+    const otherWorld = await upgrade("two", "198.51.100.3");
+    assertEquals(otherWorld.status, 101);
+    open.push(otherWorld.conn);
+    // A watcher that leaves frees its place.
+    open.shift()!.close();
+    await until(async () =>
+      (await upgrade("one", "198.51.100.1").then((a) => {
+        a.conn.close();
+        return a.status;
+      })) === 101, "the freed place");
+    for (const conn of open) conn.close();
+  } finally {
+    await gateway.stop();
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
