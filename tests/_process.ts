@@ -81,12 +81,17 @@ export async function spawnDeno(
     stderr: "piped",
   }).spawn();
   let output = "";
+  let found: string | undefined;
   const listening = Promise.withResolvers<string>();
   const pump = async (stream: ReadableStream<Uint8Array>) => {
     for await (const text of stream.pipeThrough(new TextDecoderStream())) {
       output += text;
-      const match = output.match(/listening on (http:\/\/[^\s)]+)/);
-      if (match) listening.resolve(match[1]);
+      // Matched only until found: a chatty process's output grows, and
+      // searching all of it at every chunk would be quadratic.
+      if (found === undefined) {
+        found = output.match(/listening on (http:\/\/[^\s)]+)/)?.[1];
+        if (found !== undefined) listening.resolve(found);
+      }
     }
   };
   const pumps = Promise.all([pump(process.stdout), pump(process.stderr)]);
