@@ -1,5 +1,5 @@
 /**
- * `deno task bench [heartbeat|announce|scale|mix|liveness|attack|redis …]`: the gateway's
+ * `deno task bench [heartbeat|announce|scale|mix|liveness|attack|redis|replicas …]`: the gateway's
  * benchmarks (issue 6). With no names (and no `BENCH_ONLY`), all run, in
  * that order; BENCHMARKS.md explains each and keeps their numbers.
  *
@@ -10,6 +10,8 @@
  * - `BENCH_HEARTBEATS`: heartbeats `heartbeat` measures. Default: 100000.
  * - `BENCH_CONNECTIONS`: connections of `heartbeat` and `announce`. Default: 32.
  * - `BENCH_ATTACK_SECONDS`: how long each phase of `attack` lasts. Default: 15.
+ * - `BENCH_REPLICA_MIX_SECONDS`: how long `replicas` keeps 100,000 worlds heartbeating through two
+ *   replicas. Default: 30.
  * - `BENCH_RESULTS`: where the JSON results go. Default: `bench/results/latest.json` for a
  *   full run, none for a partial one (so it never overwrites the full run's numbers); `-`
  *   writes none.
@@ -29,6 +31,7 @@ import { benchHeartbeats } from "./heartbeat.ts";
 import { benchLiveness } from "./liveness.ts";
 import { benchMix } from "./mix.ts";
 import { benchRedis } from "./redis.ts";
+import { benchReplicas } from "./replicas.ts";
 import {
   benchScaleInProcess,
   benchScaleReads,
@@ -36,7 +39,16 @@ import {
   writeFleetSnapshot,
 } from "./scale.ts";
 
-const BENCHES = ["heartbeat", "announce", "scale", "mix", "liveness", "attack", "redis"] as const;
+const BENCHES = [
+  "heartbeat",
+  "announce",
+  "scale",
+  "mix",
+  "liveness",
+  "attack",
+  "redis",
+  "replicas",
+] as const;
 type BenchName = typeof BENCHES[number];
 
 function positive(name: string, fallback: number): number {
@@ -66,6 +78,7 @@ if (import.meta.main) {
   const connections = positive("BENCH_CONNECTIONS", 32);
   const heartbeats = positive("BENCH_HEARTBEATS", 100_000);
   const attackSeconds = positive("BENCH_ATTACK_SECONDS", 15);
+  const replicaMixSeconds = positive("BENCH_REPLICA_MIX_SECONDS", 30);
   const full = selected.length === BENCHES.length;
   const resultsPath = Deno.env.get("BENCH_RESULTS") ??
     (full ? new URL("./results/latest.json", import.meta.url).pathname : "-");
@@ -77,6 +90,7 @@ if (import.meta.main) {
     BENCH_CONNECTIONS: connections,
     BENCH_HEARTBEATS: heartbeats,
     BENCH_ATTACK_SECONDS: attackSeconds,
+    BENCH_REPLICA_MIX_SECONDS: replicaMixSeconds,
   }).map(([name, value]) => `${name}=${value}`).join(" ");
   const command = `${env} deno task bench ${selected.join(" ")}`;
   console.log(`machine: ${describeMachine()}`);
@@ -145,6 +159,13 @@ if (import.meta.main) {
       `\n[redis] the Redis store: Redis time and memory per world, heartbeats/s, mass expiry`,
     );
     results.redis = await benchRedis({ worlds });
+  }
+
+  if (selected.includes("replicas")) {
+    console.log(
+      "\n[replicas] heartbeats/s through 1-3 replicas on Redis against the memory store; 100,000 worlds through 2",
+    );
+    results.replicas = await benchReplicas({ mixWorlds: worlds, mixSeconds: replicaMixSeconds });
   }
 
   const totalMs = performance.now() - started;
