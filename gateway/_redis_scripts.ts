@@ -334,7 +334,13 @@ if isLive(rec) then
   local changed = rec.al ~= input.alias or rec.v ~= input.version or rec.pv ~= input.protocolVersion
     or rec.ep ~= input.endpoints or rec.cp ~= input.capabilities or rec.w ~= w
   local member = grantMember(rec.g, id)
-  if rec.w ~= w then
+  local moved = rec.w ~= w
+  if moved then
+    -- The role it had ends first (the world it hosted, or the plain agent it
+    -- was); the new one starts below. The lease goes on.
+    local ended = {'t', kind(rec.w)..'expired', 'at', fmt(NOW), 'a', id, 'r', 'deregistered'}
+    if rec.w then ended[#ended + 1] = 'w'; ended[#ended + 1] = rec.w end
+    emit(ended)
     redis.call('ZREM', deadlines(rec.w), id)
     if rec.w then
       redis.call('ZREM', GW, member)
@@ -357,7 +363,8 @@ if isLive(rec) then
       if b then useOwner(w, id) else setBinding(w, id, input.publicKey, fmt(NOW), NOW, ts, true) end
     end
   end
-  if changed then emitRecord(kind(w)..'updated', id) end
+  if moved then emitRecord(kind(w)..'announced', id)
+  elseif changed then emitRecord(kind(w)..'updated', id) end
   return {1, 0, changed and 1 or 0, redis.call('HGETALL', k)}
 end
 -- A new lease. Its own expired lease, not yet reclaimed, ends first.

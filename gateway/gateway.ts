@@ -299,7 +299,9 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
       if (event.reason === "ttl") {
         metrics?.expiryLagSeconds.observe(Math.max(0, clock() - event.at) / 1000);
       }
-      logger.info("lease ended", {
+      // Not always the end of the lease: a world re-announced under another
+      // id (or none) ends only its old role, with reason deregistered.
+      logger.info(event.type === "world.expired" ? "world went offline" : "agent went offline", {
         agentId: event.agentId,
         worldId: event.worldId,
         reason: event.reason,

@@ -39,11 +39,19 @@ export type { Tombstone } from "./_replay_floors.ts";
 
 /** What happened in the registry; the memory store turns these into change events. */
 export type RegistryEvent =
-  /** A lease was granted: the agent went from offline to online. */
+  /**
+   * A lease was granted: the agent went from offline to online. Also a live
+   * lease re-announced under another world id (or none): the world (or plain
+   * agent) it now is came online, right after the `expired` of what it was.
+   */
   | { type: "granted"; record: LeaseRecord; at: number }
   /** A live lease's public details changed (re-announce, reachability). */
   | { type: "updated"; record: LeaseRecord; at: number }
-  /** A lease ended; `at` is when (its deadline, for `ttl`). */
+  /**
+   * A lease ended; `at` is when (its deadline, for `ttl`). Also, with reason
+   * `deregistered`, a live lease that stopped hosting its world (or stopped
+   * being a plain agent): `record` is what it was, the lease goes on.
+   */
   | { type: "expired"; record: LeaseRecord; at: number; reason: ExpiryReason }
   /** A world id changed hands. */
   | {
@@ -304,8 +312,13 @@ export class Registry {
     }
     const record = existing;
     const changed = !sameDetails(record, input);
-    if (record.worldId !== worldId) {
+    const moved = record.worldId !== worldId;
+    if (moved) {
+      // Whoever follows worlds by id sees the old role end before the new one
+      // starts: the world it hosted went offline (it said so, signed), and the
+      // world (or plain agent) it is now came online. The lease itself goes on.
       if (record.worldId !== undefined) this.#leaveWorld(record, now);
+      this.#emit({ type: "expired", record: { ...record }, at: now, reason: "deregistered" });
       record.worldId = worldId;
       if (worldId !== undefined) {
         this.#worlds.set(worldId, record.agentId);
@@ -320,7 +333,8 @@ export class Registry {
     record.capabilities = input.capabilities;
     record.lastAnnounceTs = input.timestamp;
     this.#renew(record, now);
-    if (changed) this.#emit({ type: "updated", record, at: now });
+    if (moved) this.#emit({ type: "granted", record, at: now });
+    else if (changed) this.#emit({ type: "updated", record, at: now });
     else this.version++;
     return { ok: true, record, granted: false, changed };
   }

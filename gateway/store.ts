@@ -19,7 +19,11 @@
  */
 import type { Endpoint } from "../protocol/mod.ts";
 
-/** Why a lease ended. */
+/**
+ * Why a lease ended: `ttl`, `deregistered` (a signed deregistration, or a
+ * signed re-announce that no longer hosts the world: see
+ * {@linkcode LeaseStore.announce}), `admin` or `rotated`.
+ */
 export type ExpiryReason = "ttl" | "deregistered" | "admin" | "rotated";
 
 /** How world ids are held: see {@linkcode StoreOptions.worldIdPolicy}. */
@@ -99,7 +103,11 @@ export type AnnounceOutcome =
     record: LeaseRecord;
     /** True on an offline→online edge (a new lease). */
     granted: boolean;
-    /** True when a live lease's public details changed (a `*.updated` event was recorded). */
+    /**
+     * True when a live lease's public details changed: a `*.updated` event was
+     * recorded or, when its world id changed (another one, or none), the old
+     * role's `*.expired` (reason `deregistered`) and the new one's `*.announced`.
+     */
     changed: boolean;
   }
   | { ok: false; reason: AnnounceRefusal; error: string };
@@ -381,7 +389,11 @@ export interface LeaseStore {
    * world id owned by another key (`owned`) or held by another live agent,
    * a new lease past `maxAgents` or `maxLeasesPerAddress`. An expired lease
    * not yet reclaimed (the agent's own, or the world's previous holder's) is
-   * reclaimed first, so its `*.expired` precedes the new `*.announced`.
+   * reclaimed first, so its `*.expired` precedes the new `*.announced`. A live
+   * lease re-announced under another world id, or none, ends its old role
+   * (`world.expired` of the old id, or `agent.expired`, reason `deregistered`)
+   * before its new one starts (`world.announced` or `agent.announced`); the
+   * lease itself goes on.
    */
   announce(input: AnnounceInput): Promise<AnnounceOutcome>;
   /**

@@ -589,8 +589,9 @@ export interface paths {
          *     64; 429) and of one world (`MAX_WATCHERS_PER_WORLD`, 1000; 429), each refusal with
          *     `Retry-After`. When `world` is missing or names no live world (or one with no endpoint),
          *     or when the directory's store cannot be reached, the gateway completes the upgrade, sends
-         *     one `{"type":"error","message":...}` frame and closes the socket (code 1008). When the world's lease ends (for any reason) its
-         *     watchers get an error frame such as `world went offline (deregistered)` and are closed.
+         *     one `{"type":"error","message":...}` frame and closes the socket (code 1008). When the world's lease ends (for any reason), or
+         *     its agent re-announces under another world id or none, its watchers get an error frame
+         *     such as `world went offline (deregistered)` and are closed.
          */
         get: operations["watchWorld"];
         put?: never;
@@ -851,9 +852,11 @@ export interface webhooks {
         put?: never;
         /**
          * A world went offline, and why.
-         * @description `reason` says why the lease ended: `ttl` (no heartbeat for the TTL), `deregistered` (a
-         *     signed deregistration, or the agent stopped hosting the world), `admin` (an admin revoked
-         *     it, or released or transferred its id), `rotated` (its key was rotated away).
+         * @description `reason` says why the world went offline: `ttl` (no heartbeat for the TTL),
+         *     `deregistered` (a signed deregistration, or a signed re-announce that hosts another world
+         *     id, or none: the agent stays online, this world id does not; the new id's
+         *     `world.announced` follows), `admin` (an admin revoked it, or released or transferred its
+         *     id), `rotated` (its key was rotated away).
          *
          *     Every delivery (all three events):
          *
@@ -1103,8 +1106,9 @@ export interface components {
         };
         /**
          * @description Why a lease ended: `ttl` (no heartbeat for the TTL), `deregistered` (the agent said
-         *     goodbye, or stopped hosting the world), `admin` (an operator removed it), `rotated` (its
-         *     key was replaced).
+         *     goodbye, or re-announced under another world id or none: then only what it was ended,
+         *     and its lease goes on as what it is now), `admin` (an operator removed it), `rotated`
+         *     (its key was replaced).
          * @enum {string}
          */
         ExpiryReason: "ttl" | "deregistered" | "admin" | "rotated";

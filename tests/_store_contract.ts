@@ -267,6 +267,73 @@ export function defineStoreContract(factory: StoreFactory): void {
     },
   );
 
+  test(
+    "a live world re-announced under another world id: the old id's world.expired first, then the new id's world.announced",
+    async (store, clock) => {
+      const rev = await store.feed.revision();
+      const start = clock.now;
+      const agentId = announceInput(1).agentId;
+      await store.announce(announceInput(1, { timestamp: 1 }));
+      clock.advance(1000);
+      const moved = await store.announce(
+        announceInput(1, { timestamp: 2, worldId: "w9", capabilities: ["world:w9"] }),
+      );
+      assert(moved.ok && !moved.granted && moved.changed, "the same lease, changed");
+      assertEquals(await store.getWorld("w1"), undefined);
+      assertEquals((await store.getWorld("w9"))?.agentId, agentId);
+      assertEquals((await store.listWorlds(10)).records.map((r) => r.worldId), ["w9"]);
+      assertEquals(await store.counts(), { agents: 1, worlds: 1 });
+      const record = await store.get(agentId);
+      assertEquals([record?.grantedAt, record?.lastSeen], [start, clock.now]);
+      assertEquals((await store.owner("w1"))?.owner, agentId, "the old id stays owned");
+      const events = await eventsAfter(store, rev);
+      assertEquals(events.map((e) => [e.type, e.worldId, e.reason]), [
+        ["world.announced", "w1", undefined],
+        ["world.expired", "w1", "deregistered"],
+        ["world.announced", "w9", undefined],
+      ]);
+      assertEquals(events[1].at, clock.now);
+      assertEquals(events[2].record?.worldId, "w9");
+      // The lease went on: nothing is left to expire under the old id.
+      clock.advance(TTL + 1);
+      await sweepAll(store);
+      assertEquals(
+        (await eventsAfter(store, events[2].id)).map((e) => [e.type, e.worldId, e.reason]),
+        [["world.expired", "w9", "ttl"]],
+      );
+    },
+  );
+
+  test(
+    "a world that stops hosting (a plain agent now) ends as world.expired, then agent.announced, and back",
+    async (store, clock) => {
+      const rev = await store.feed.revision();
+      const agentId = announceInput(1).agentId;
+      await store.announce(announceInput(1, { timestamp: 1 }));
+      clock.advance(1000);
+      const plain = await store.announce(
+        announceInput(1, { timestamp: 2, worldId: undefined, capabilities: ["chat"] }),
+      );
+      assert(plain.ok && !plain.granted && plain.changed);
+      assertEquals(await store.getWorld("w1"), undefined);
+      assertEquals(await store.counts(), { agents: 1, worlds: 0 });
+      assertEquals((await store.get(agentId))?.worldId, undefined);
+      clock.advance(1000);
+      assert((await store.announce(announceInput(1, { timestamp: 3 }))).ok, "hosts it again");
+      assertEquals((await store.getWorld("w1"))?.agentId, agentId);
+      assertEquals(
+        (await eventsAfter(store, rev)).map((e) => [e.type, e.agentId, e.worldId, e.reason]),
+        [
+          ["world.announced", agentId, "w1", undefined],
+          ["world.expired", agentId, "w1", "deregistered"],
+          ["agent.announced", agentId, undefined, undefined],
+          ["agent.expired", agentId, undefined, "deregistered"],
+          ["world.announced", agentId, "w1", undefined],
+        ],
+      );
+    },
+  );
+
   test("an agent without a world is listed as an agent and reported as agent.* events", async (store) => {
     const rev = await store.feed.revision();
     await store.announce(announceInput(1, { worldId: undefined, capabilities: ["chat"] }));
