@@ -658,12 +658,34 @@ table.sort(owned)
 if #owned == 0 and not live then
   return {0, 'unknown', 'the old key '..old..' owns no world id and holds no lease'}
 end
+-- An expired lease not yet reclaimed ends first, so its floors are kept.
+if rec and rec.s and not live then
+  reclaim(old, rec, 'ttl', expiredAt(rec), replayWindow)
+  rec = load(old)
+end
+-- Newer than anything the old key signed and was accepted (live or within
+-- the window), so a captured rotation cannot revoke the lease it announced again.
+if rec and tonumber(ts) <= math.max(tonumber(rec.ta), tonumber(rec.th)) then
+  return {0, 'replay', 'the rotation is not newer than the last announce or heartbeat of the old key'}
+end
 for _, w in ipairs(owned) do
   if tonumber(ts) <= tonumber(binding(w).rf) then
     return {0, 'replay', 'the rotation is older than the binding it would move'}
   end
 end
-if live then revokeLive(old, rec, 'rotated', replayWindow) end
+-- The rotation becomes the old key's heartbeat floor, kept past its lease.
+if live then
+  rec.th = ts
+  revokeLive(old, rec, 'rotated', replayWindow)
+else
+  local k = agentKey(old)
+  local ta = '0'
+  if rec then ta = rec.ta end
+  local forget = math.max(tonumber(ta), tonumber(ts), NOW) + replayWindow
+  redis.call('DEL', k)
+  redis.call('HSET', k, 'ta', ta, 'th', ts, 'fa', fmt(forget))
+  redis.call('PEXPIRE', k, fmt(forget - NOW + 1000))
+end
 for _, w in ipairs(owned) do rebind(w, binding(w), old, 'rotation', new, newPk, ts) end
 return {1, live and 1 or 0, owned}
 `,

@@ -405,17 +405,34 @@ export class Registry {
   /**
    * Moves every world id the old key owns to the new key, and revokes the old
    * key's live lease (reason `rotated`). The caller has verified both proofs.
+   * The rotation's timestamp must be newer than the old key's replay floors
+   * (its last announce and heartbeat) and than each binding it moves; it then
+   * becomes the old key's heartbeat floor.
    */
   rotate(input: RotationInput, now: number): RotateOutcome {
     const owned = [...(this.#ownedBy.get(input.oldAgentId) ?? [])].filter((worldId) =>
       this.owner(worldId, now) !== undefined
     );
-    const live = this.get(input.oldAgentId, now);
+    const existing = this.#records.get(input.oldAgentId);
+    const live = existing && this.isLive(existing, now) ? existing : undefined;
     if (owned.length === 0 && !live) {
       return {
         ok: false,
         reason: "unknown",
         error: `the old key ${input.oldAgentId} owns no world id and holds no lease`,
+      };
+    }
+    // An expired lease not yet reclaimed ends first, so its floors are kept.
+    if (existing && !live) this.#expire([existing]);
+    // Newer than anything the old key signed and was accepted, so a captured
+    // rotation cannot revoke the lease it announced again (a plain agent, or
+    // any lease under live-holder, owns no binding whose floor would stop it).
+    const floors = live ?? this.#floors.get(input.oldAgentId, now);
+    if (floors && input.timestamp <= Math.max(floors.lastAnnounceTs, floors.lastHeartbeatTs)) {
+      return {
+        ok: false,
+        reason: "replay",
+        error: "the rotation is not newer than the last announce or heartbeat of the old key",
       };
     }
     for (const worldId of owned) {
@@ -427,7 +444,17 @@ export class Registry {
         };
       }
     }
-    if (live) this.#end([live], now, "rotated");
+    // The rotation becomes the old key's heartbeat floor, kept past its lease.
+    if (live) {
+      live.lastHeartbeatTs = input.timestamp;
+      this.#end([live], now, "rotated");
+    } else {
+      this.#floors.keep({
+        agentId: input.oldAgentId,
+        lastAnnounceTs: floors?.lastAnnounceTs ?? 0,
+        lastHeartbeatTs: input.timestamp,
+      }, now);
+    }
     for (const worldId of owned) {
       this.#bind(worldId, input.newAgentId, input.newPublicKey, input.timestamp, now, false);
       this.#emit({

@@ -434,7 +434,13 @@ export interface LeaseStore {
   owner(worldId: string): Promise<WorldOwner | undefined>;
   /** Owned world ids in id order, `limit` at a time (cursor: the last id of the previous page). */
   listOwners(limit: number, after?: string): Promise<{ owners: WorldOwner[]; next: string | null }>;
-  /** Moves the old key's world ids to the new key and revokes the old key's live lease. */
+  /**
+   * Moves the old key's world ids to the new key and revokes the old key's
+   * live lease. `replay` unless the rotation is newer than the old key's
+   * replay floors (its last announce and heartbeat, live or kept after its
+   * lease) and than each binding it moves; it then becomes the old key's
+   * heartbeat floor, so a captured rotation never revokes a later lease.
+   */
   rotate(input: RotationInput): Promise<RotateOutcome>;
   /** Admin: binds a world id to another key, revoking the live lease of its previous holder. */
   transferWorld(

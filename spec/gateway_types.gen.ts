@@ -487,7 +487,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Move an agent's world ids and lease from its old key to a new one, signed by both.
+         * Move an agent's world ids from its old key to a new one and revoke the old key's lease, signed by both.
          * @description AgentWorld's key-rotation body (`type: agentworld-identity-rotation`). Both proofs sign the
          *     same payload, `{agentId: oldAgentId, oldPublicKey, newPublicKey, timestamp}` (keys as
          *     standard base64), under the `KEY_ROTATION` separator of `version`, which may be any
@@ -499,11 +499,20 @@ export interface paths {
          *     On success every world id the old key owns moves to the new key (`world.owner_changed`,
          *     `cause: rotation`) and the old key's live lease, if any, is revoked (`world.expired`,
          *     `reason: rotated`); the new key announces next. The answer names the ids that moved and
-         *     whether a lease was revoked. The rotation's `timestamp` must be newer than the moment each
-         *     binding it would move was made (the signed `timestamp` of the announce or rotation that
-         *     made it, or the time of the admin transfer; 409 otherwise), and the old key must own an id
-         *     or hold a lease (404 otherwise, which is also what a replayed rotation gets once it has
-         *     moved everything).
+         *     whether a lease was revoked. The old key must own an id or hold a lease (404 otherwise,
+         *     which is also what a replayed rotation gets once it has moved everything). The rotation's
+         *     `timestamp` must be newer (409 otherwise) than:
+         *
+         *     - the last announce `timestamp` and the last heartbeat or deregistration `ts` accepted
+         *       from the old key (its replay floors: its live lease's, or those kept for 5 minutes
+         *       after its lease ended);
+         *     - the moment each binding it would move was made (the signed `timestamp` of the announce
+         *       or rotation that made it, or the time of the admin transfer).
+         *
+         *     The rotation's `timestamp` then becomes the old key's heartbeat floor, kept past its
+         *     lease like a deregistration's: a captured rotation replayed within the ±5 minute window,
+         *     after the old key announced again (a plain agent, or any agent under
+         *     `WORLD_ID_POLICY=live-holder`, owns no id to stop it), is a 409 and revokes nothing.
          */
         post: operations["rotateKey"];
         delete?: never;
@@ -3006,7 +3015,11 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The rotation is older than a binding it would move (a replay of an earlier one). */
+            /**
+             * @description The rotation is not newer than the old key's last announce, heartbeat or
+             *     deregistration, or than a binding it would move: a replay of an earlier one, or a
+             *     rotation signed before the old key's latest message.
+             */
             409: {
                 headers: {
                     [name: string]: unknown;

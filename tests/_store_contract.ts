@@ -487,6 +487,21 @@ export function defineStoreContract(factory: StoreFactory): void {
     },
   );
 
+  test(
+    "a captured deregistration replayed after the agent announced again is a replay",
+    async (store, clock) => {
+      const agentId = announceInput(1).agentId;
+      await store.announce(announceInput(1, { timestamp: 1_000 }));
+      assert((await store.revoke(agentId, "deregistered", 2_000)).ok);
+      clock.advance(1000);
+      // Back, with an announce signed before the goodbye by its clock.
+      assert((await store.announce(announceInput(1, { timestamp: 1_500 }))).ok);
+      const replayed = await store.revoke(agentId, "deregistered", 2_000);
+      assertEquals(replayed.ok ? "revoked" : replayed.reason, "replay");
+      assert(await store.getWorld("w1"), "the world stays");
+    },
+  );
+
   test("an admin revocation ends the lease with reason admin", async (store) => {
     const rev = await store.feed.revision();
     await store.announce(announceInput(1, { worldId: undefined, capabilities: [] }));
@@ -541,6 +556,127 @@ export function defineStoreContract(factory: StoreFactory): void {
         timestamp: clock.now,
       });
       assertEquals(unknown.ok ? "rotated" : unknown.reason, "unknown");
+    },
+  );
+
+  test(
+    "a rotation not newer than the old key's last announce or heartbeat is a replay",
+    async (store) => {
+      const oldKey = announceInput(1, { timestamp: 1_000 });
+      const newKey = announceInput(2);
+      await store.announce(oldKey);
+      assert((await store.renew(oldKey.agentId, 5_000)).ok);
+      const rotation = {
+        oldAgentId: oldKey.agentId,
+        newAgentId: newKey.agentId,
+        newPublicKey: newKey.publicKey,
+      };
+      const stale = await store.rotate({ ...rotation, timestamp: 4_000 });
+      assertEquals(stale.ok ? "rotated" : stale.reason, "replay", "older than its heartbeat");
+      assert(!stale.ok && /heartbeat/.test(stale.error));
+      assert(await store.get(oldKey.agentId), "the lease is untouched");
+      assert((await store.rotate({ ...rotation, timestamp: 5_001 })).ok);
+    },
+  );
+
+  test(
+    "a rotation reclaims the old key's expired, unswept lease first, and its floors still hold",
+    async (store, clock) => {
+      const rev = await store.feed.revision();
+      const oldKey = announceInput(1, { timestamp: 1_000 });
+      const newKey = announceInput(2);
+      await store.announce(oldKey);
+      assert((await store.renew(oldKey.agentId, 5_000)).ok);
+      clock.advance(TTL + 1);
+      const rotation = {
+        oldAgentId: oldKey.agentId,
+        newAgentId: newKey.agentId,
+        newPublicKey: newKey.publicKey,
+      };
+      const stale = await store.rotate({ ...rotation, timestamp: 4_000 });
+      assertEquals(stale.ok ? "rotated" : stale.reason, "replay");
+      const rotated = await store.rotate({ ...rotation, timestamp: 6_000 });
+      assert(rotated.ok && !rotated.revoked);
+      assertEquals(
+        (await eventsAfter(store, rev)).map((e) => [e.type, e.reason ?? e.cause]),
+        [
+          ["world.announced", undefined],
+          ["world.expired", "ttl"],
+          ["world.owner_changed", "rotation"],
+        ],
+      );
+      assertEquals((await store.sweep(10)).reclaimed, 0, "reclaimed once");
+    },
+  );
+
+  for (const policy of ["owned", "live-holder"] as const) {
+    test(
+      `${policy}: a captured rotation cannot revoke a lease its old key announced again`,
+      async (store, clock) => {
+        // A plain agent under either policy, and a world under live-holder,
+        // own no world id: only the old key's own floors stop the replay.
+        const oldKey = announceInput(
+          1,
+          policy === "owned" ? { worldId: undefined, capabilities: ["chat"] } : {},
+        );
+        const newKey = announceInput(2);
+        await store.announce({ ...oldKey, timestamp: 1_000 });
+        const captured = {
+          oldAgentId: oldKey.agentId,
+          newAgentId: newKey.agentId,
+          newPublicKey: newKey.publicKey,
+          timestamp: 2_000,
+        };
+        const rotated = await store.rotate(captured);
+        assert(rotated.ok && rotated.revoked);
+        clock.advance(1000);
+        // Back, signed before the rotation by its clock: the rotation is its floor still.
+        const back = await store.announce({ ...oldKey, timestamp: 1_500 });
+        assert(back.ok && back.granted);
+        const replayed = await store.rotate(captured);
+        assertEquals(replayed.ok ? "rotated" : replayed.reason, "replay");
+        assert(await store.get(oldKey.agentId), "the lease it announced again stays");
+        assertEquals((await store.renew(oldKey.agentId, 2_000)).ok, false, "ts ≤ the rotation");
+        assert((await store.renew(oldKey.agentId, 2_001)).ok);
+        clock.advance(1000);
+        assert((await store.announce({ ...oldKey, timestamp: 3_000 })).ok);
+        const again = await store.rotate(captured);
+        assertEquals(again.ok ? "rotated" : again.reason, "replay");
+        assert(await store.get(oldKey.agentId));
+      },
+      { worldIdPolicy: policy },
+    );
+  }
+
+  test(
+    "a rotation of a key with no live lease raises its floors: its next lease cannot be revoked by a replay",
+    async (store, clock) => {
+      const oldKey = announceInput(1, { worldId: "pixel", capabilities: ["world:pixel"] });
+      const newKey = announceInput(2, { worldId: "pixel", capabilities: ["world:pixel"] });
+      await store.announce({ ...oldKey, timestamp: 1_000 });
+      clock.advance(TTL + 1);
+      await sweepAll(store);
+      clock.advance(WINDOW + 2_000);
+      await sweepAll(store); // the floors of its lease are forgotten; it still owns pixel
+      const captured = {
+        oldAgentId: oldKey.agentId,
+        newAgentId: newKey.agentId,
+        newPublicKey: newKey.publicKey,
+        timestamp: 2_000,
+      };
+      const rotated = await store.rotate(captured);
+      assert(rotated.ok && !rotated.revoked);
+      assertEquals(rotated.worlds, ["pixel"]);
+      const plain = await store.announce({
+        ...oldKey,
+        worldId: undefined,
+        capabilities: ["chat"],
+        timestamp: 1_500,
+      });
+      assert(plain.ok && plain.granted, "the old key may still be an agent");
+      const replayed = await store.rotate(captured);
+      assertEquals(replayed.ok ? "rotated" : replayed.reason, "replay");
+      assert(await store.get(oldKey.agentId));
     },
   );
 

@@ -266,6 +266,44 @@ Deno.test("a replayed or forged deregistration is refused and the world stays", 
     assertEquals((await h.request("/world/stays")).status, 200);
   }));
 
+Deno.test("a captured deregistration replayed after the world announced again is 409, and the world stays", () =>
+  withHarness(async (h) => {
+    const identity = await generateIdentity();
+    const fields = { alias: "Returns", endpoints: [], capabilities: ["world:returns"] };
+    assertEquals((await announceAs(h, identity, "1.2", fields)).status, 200);
+    const goodbye = await createDeregistration(identity, h.clock.now + 10);
+    assertEquals((await h.post("/peer/deregister", goodbye)).status, 200);
+    assertEquals((await h.request("/world/returns")).status, 404);
+    h.clock.advance(1000);
+    assertEquals((await announceAs(h, identity, "1.2", fields)).status, 200);
+    const replayed = await h.post("/peer/deregister", goodbye);
+    assertEquals(replayed.status, 409);
+    assertMatch(String((await json(replayed)).error), /not newer/);
+    assertEquals((await h.request("/world/returns")).status, 200);
+  }));
+
+Deno.test("a captured key rotation replayed after the old key announced again is 409, and its lease stays", () =>
+  withHarness(async (h) => {
+    // A plain agent owns no world id: only its own replay floors stop the replay.
+    const oldKey = await generateIdentity();
+    const newKey = await generateIdentity();
+    const fields = { alias: "Plain", endpoints: [], capabilities: ["chat"] };
+    assertEquals((await announceAs(h, oldKey, "1.6", fields)).status, 200);
+    h.clock.advance(1000);
+    const rotation = await createKeyRotation(oldKey, newKey, h.clock.now, "1.6");
+    const rotated = await h.post("/peer/key-rotation", rotation);
+    assertEquals(await json(rotated), { ok: true, worlds: [], revoked: true });
+    h.clock.advance(1000);
+    assertEquals((await announceAs(h, oldKey, "1.6", fields)).status, 200, "back, a new lease");
+    const replayed = await h.post("/peer/key-rotation", rotation);
+    assertEquals(replayed.status, 409);
+    assertEquals(
+      (await json(replayed)).error,
+      "the rotation is not newer than the last announce or heartbeat of the old key",
+    );
+    assertEquals((await h.request(`/agents/${oldKey.agentId}`)).status, 200, "not revoked");
+  }));
+
 Deno.test("the gateway serves its signed agent card, in the newest version or the one asked for", () =>
   withHarness(async (h) => {
     const card = await h.request("/.well-known/agent.json");
