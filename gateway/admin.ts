@@ -5,9 +5,11 @@
  * `GATEWAY_ADMIN_KEY`): every request then needs `Authorization: Bearer
  * <token>`, compared in constant time; anything else is 403, and an address
  * that keeps failing is held back with 429 like one that keeps sending bad
- * signatures. Every action is logged and reported as a webhook (a revoke is
- * `world.expired` with reason `admin`; a release or transfer is
- * `world.owner_changed`).
+ * signatures. Every action taken with the right token is logged at info, reads
+ * included (they disclose owners and client addresses), with the client's
+ * address; every change is reported as a webhook (a revoke is
+ * `world.expired`, or `agent.expired` for an agent that hosts no world, with
+ * reason `admin`; a release or transfer is `world.owner_changed`).
  *
  * `DELETE /worlds/{worldId}` and `DELETE /agents/{agentId}` are the
  * reference gateway's removal routes; the rest lives under `/admin/`.
@@ -122,6 +124,7 @@ export function mountAdmin(
     const outcome = await store.revoke(record.agentId, "admin");
     if (!outcome.ok) return fail(c, 404, "World not found");
     logger.info("admin revoked a world's lease", {
+      client: clientOf(c),
       worldId: record.worldId,
       agentId: record.agentId,
     });
@@ -135,7 +138,11 @@ export function mountAdmin(
     if (!AGENT_ID.test(agentId)) return fail(c, 400, "agentId must be aw:sha256:<64 hex digits>");
     const outcome = await store.revoke(agentId, "admin");
     if (!outcome.ok) return fail(c, 404, "Agent not found");
-    logger.info("admin revoked a lease", { agentId, worldId: outcome.record.worldId });
+    logger.info("admin revoked a lease", {
+      client: clientOf(c),
+      agentId,
+      worldId: outcome.record.worldId,
+    });
     return c.json({ ok: true });
   });
 
@@ -147,6 +154,13 @@ export function mountAdmin(
     const after = c.req.query("after");
     if (after !== undefined && !isValidWorldId(after)) return fail(c, 400, "invalid after");
     const { owners, next } = await store.listOwners(Number(raw), after);
+    // Reads are logged too: they disclose owners and client addresses.
+    logger.info("admin listed world ids", {
+      client: clientOf(c),
+      limit: Number(raw),
+      after,
+      count: owners.length,
+    });
     const worlds = await Promise.all(owners.map(async (owner) => {
       const lease = await store.getWorld(owner.worldId);
       return {
@@ -163,6 +177,11 @@ export function mountAdmin(
     const worldId = c.req.param("worldId");
     if (!isValidWorldId(worldId)) return fail(c, 400, "invalid worldId");
     const [owner, lease] = await Promise.all([store.owner(worldId), store.getWorld(worldId)]);
+    logger.info("admin inspected a world id", {
+      client: clientOf(c),
+      worldId,
+      found: owner !== undefined || lease !== undefined,
+    });
     if (!owner && !lease) return fail(c, 404, `world id ${worldId} is neither owned nor live`);
     return c.json({
       worldId,
@@ -176,7 +195,12 @@ export function mountAdmin(
     if (!isValidWorldId(worldId)) return fail(c, 400, "invalid worldId");
     const outcome = await store.releaseWorld(worldId);
     if (!outcome.ok) return fail(c, 404, outcome.error);
-    logger.info("admin released a world id", { worldId, previous: outcome.previous });
+    logger.info("admin released a world id", {
+      client: clientOf(c),
+      worldId,
+      previous: outcome.previous,
+      revoked: outcome.revoked,
+    });
     return c.json(outcome);
   });
 
@@ -195,9 +219,11 @@ export function mountAdmin(
     const outcome = await store.transferWorld(worldId, { agentId, publicKey });
     if (!outcome.ok) return fail(c, outcome.reason === "policy" ? 409 : 404, outcome.error);
     logger.info("admin transferred a world id", {
+      client: clientOf(c),
       worldId,
       previous: outcome.previous,
       owner: agentId,
+      revoked: outcome.revoked,
     });
     return c.json({ ...outcome, owner: agentId });
   });

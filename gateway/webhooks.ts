@@ -8,6 +8,11 @@
  * the order they happened (the old holder's `world.expired` before the new
  * holder's `world.announced`).
  *
+ * What is reported: every world's `world.announced`, `world.expired` and
+ * `world.owner_changed`, and `agent.expired` when an admin revoked an agent
+ * that hosts no world (reason `admin`), so every admin action reaches the
+ * webhook. Other agents' comings and goings are on `/watch?agents=1` only.
+ *
  * Deliveries are signed with the stock `standardwebhooks` package; the
  * `webhook-id` is `msg_<event id>`, the same on every attempt and every
  * replica, so a receiver deduplicates. A failed attempt (network error,
@@ -27,16 +32,19 @@ import type { ChangeEvent, Outbox } from "./store.ts";
 export interface WebhookEvent {
   /**
    * `world.announced` on an offline→online edge, `world.expired` when a lease
-   * ends (see `reason`), `world.owner_changed` when a world id changes hands.
+   * ends (see `reason`), `world.owner_changed` when a world id changes hands,
+   * and `agent.expired` when an admin revoked the lease of an agent that
+   * hosts no world (so every admin action is reported; agents' own comings
+   * and goings are not webhooks).
    */
-  event: "world.announced" | "world.expired" | "world.owner_changed";
+  event: "world.announced" | "world.expired" | "world.owner_changed" | "agent.expired";
   /** The world's agent id (for `world.owner_changed`: the new owner, or the old one when released). */
   agentId: string;
-  /** The world's id. */
-  worldId: string;
+  /** The world's id; absent from `agent.expired`. */
+  worldId?: string;
   /** When it happened, in ms since the epoch. */
   ts: number;
-  /** For `world.expired`: `ttl`, `deregistered`, `admin` or `rotated`. */
+  /** For `world.expired`: `ttl`, `deregistered`, `admin` or `rotated`; for `agent.expired`: `admin`. */
   reason?: string;
   /** For `world.owner_changed`: the previous owner (null when none). */
   previousOwner?: string | null;
@@ -48,6 +56,9 @@ export interface WebhookEvent {
 
 /** The webhook body of a change event, or `undefined` for changes webhooks do not report. */
 export function webhookPayload(event: ChangeEvent): WebhookEvent | undefined {
+  if (event.type === "agent.expired" && event.reason === "admin") {
+    return { event: event.type, agentId: event.agentId, ts: event.at, reason: event.reason };
+  }
   if (event.worldId === undefined) return undefined;
   switch (event.type) {
     case "world.announced":
@@ -141,9 +152,9 @@ const MAX_HELD = 2000; // events taken and not yet acknowledged, at most
 export class WebhookDispatcher {
   readonly #o: Required<Omit<WebhookOptions, "secret">>;
   readonly #signer: Webhook | undefined;
-  #queues = new Map<string, Pending[]>(); // worldId → its events in order
+  #queues = new Map<string, Pending[]>(); // worldId (agentId for agent.*) → its events in order
   #held = 0;
-  #inFlight = new Map<string, AbortController>(); // worldId → its delivery in flight
+  #inFlight = new Map<string, AbortController>(); // queue key → its delivery in flight
   #timer: TimerHandle | undefined;
   #retryTimer: TimerHandle | undefined;
   #running = false;
@@ -244,8 +255,10 @@ export class WebhookDispatcher {
             skip.push(event.id);
             continue;
           }
-          let queue = this.#queues.get(payload.worldId);
-          if (!queue) this.#queues.set(payload.worldId, queue = []);
+          // World ids never hold ':', agent ids always do: the two never share a queue.
+          const key = payload.worldId ?? payload.agentId;
+          let queue = this.#queues.get(key);
+          if (!queue) this.#queues.set(key, queue = []);
           queue.push({ event, payload: JSON.stringify(payload), attempts: 0 });
           this.#held++;
         }
@@ -262,15 +275,15 @@ export class WebhookDispatcher {
     if (!this.#running) return;
     const now = this.#o.clock();
     let nextRetry = Infinity;
-    for (const [worldId, queue] of this.#queues) {
+    for (const [key, queue] of this.#queues) {
       if (this.#inFlight.size >= this.#o.concurrency) break;
-      if (this.#inFlight.has(worldId)) continue;
+      if (this.#inFlight.has(key)) continue;
       const head = queue[0];
       if (head.retryAt !== undefined && head.retryAt > now) {
         nextRetry = Math.min(nextRetry, head.retryAt);
         continue;
       }
-      this.#deliver(worldId, head);
+      this.#deliver(key, head);
     }
     if (nextRetry < Infinity) {
       this.#o.timers.clearTimeout(this.#retryTimer);
@@ -281,11 +294,11 @@ export class WebhookDispatcher {
     }
   }
 
-  #deliver(worldId: string, pending: Pending): void {
+  #deliver(key: string, pending: Pending): void {
     const controller = new AbortController();
-    this.#inFlight.set(worldId, controller);
+    this.#inFlight.set(key, controller);
     this.#attempt(pending, controller.signal).then(async (ok) => {
-      this.#inFlight.delete(worldId);
+      this.#inFlight.delete(key);
       const now = this.#o.clock();
       const expired = now - pending.firstAttemptAt! >= this.#o.retryForMs;
       if (ok || expired) {
@@ -294,13 +307,14 @@ export class WebhookDispatcher {
           this.#o.logger.error("webhook given up on", {
             id: pending.event.id,
             event: pending.event.type,
-            worldId,
+            agentId: pending.event.agentId,
+            worldId: pending.event.worldId,
             attempts: pending.attempts,
           });
         }
-        const queue = this.#queues.get(worldId)!;
+        const queue = this.#queues.get(key)!;
         queue.shift();
-        if (queue.length === 0) this.#queues.delete(worldId);
+        if (queue.length === 0) this.#queues.delete(key);
         this.#held--;
         try {
           await this.#o.outbox.ack([pending.event.id]);

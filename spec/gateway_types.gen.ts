@@ -269,7 +269,8 @@ export interface paths {
         post?: never;
         /**
          * Admin: revoke any agent's lease now (the reference gateway's removal route).
-         * @description Ends the agent's live lease (a world's too) with `reason: admin`.
+         * @description Ends the agent's live lease (a world's too) with `reason: admin`: `world.expired` for a
+         *     world, `agent.expired` for an agent that hosts no world, in `/watch` and as a webhook.
          */
         delete: operations["removeAgent"];
         options?: never;
@@ -867,7 +868,7 @@ export interface webhooks {
          *     `world.announced` follows), `admin` (an admin revoked it, or released or transferred its
          *     id), `rotated` (its key was rotated away).
          *
-         *     Every delivery (all three events):
+         *     Every delivery (of every event here):
          *
          *     - is a `POST` of a JSON body with the Standard Webhooks headers `webhook-id`
          *       (`msg_<event id>`, the same on every attempt and from every replica: deduplicate by it),
@@ -914,6 +915,31 @@ export interface webhooks {
          *     Delivered like `world.expired`, in order with the world's other events.
          */
         post: operations["worldOwnerChangedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "agent.expired": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * An admin revoked the lease of an agent that hosts no world.
+         * @description Sent only for an admin's revocation (`DELETE /agents/{agentId}`) of an agent that hosts
+         *     no world, so that every admin action reaches the webhook; `reason` is always `admin`.
+         *     Agents' own comings and goings are not webhooks (follow them on `/watch?agents=1`), and a
+         *     world's revocation is `world.expired`. Delivered like `world.expired` (signed, at least
+         *     once, deduplicated by `webhook-id`), in order with that agent's other `agent.expired`
+         *     events.
+         */
+        post: operations["agentExpiredWebhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1515,6 +1541,19 @@ export interface components {
             /** @description The new owner; `null` when the id was released. */
             owner: components["schemas"]["NullableAgentId"];
             cause: components["schemas"]["OwnerChangeCause"];
+        };
+        /** @description The body of an `agent.expired` webhook (an admin revoked an agent that hosts no world). */
+        WebhookAgentExpired: {
+            /** @constant */
+            event: "agent.expired";
+            agentId: components["schemas"]["AgentId"];
+            /** @description When the lease was revoked. */
+            ts: components["schemas"]["Timestamp"];
+            /**
+             * @description Always `admin`; the other reasons are not webhooks for agents.
+             * @constant
+             */
+            reason: "admin";
         };
         /**
          * @description A world's state as it posts it; any fields beside `worldId` are the world's own.
@@ -3691,6 +3730,41 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["WebhookWorldOwnerChanged"];
+            };
+        };
+        responses: {
+            "2XX": components["responses"]["WebhookAccepted"];
+        };
+    };
+    agentExpiredWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description `msg_` + the change's event id (the same id `/watch` gives it): the same on every attempt
+                 *     and from every replica, so a receiver deduplicates by it.
+                 * @example msg_3f9c2a1b.42
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt was sent, in whole seconds since the epoch.
+                 * @example 1774276670
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description Sent when `WEBHOOK_SECRET` is set: `v1,` + base64 HMAC-SHA256, keyed with the secret's
+                 *     base64-decoded key, of `<webhook-id>.<webhook-timestamp>.<body>` (Standard Webhooks), as
+                 *     every stock verifier checks it.
+                 * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+                 */
+                "webhook-signature"?: components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookAgentExpired"];
             };
         };
         responses: {

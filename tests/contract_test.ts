@@ -794,6 +794,7 @@ Deno.test("every documented status of every operation is produced and matches th
         kinds.add(`${body.event} ${body.reason ?? body.cause ?? ""}`.trim());
       }
       assertEquals([...kinds].sort(), [
+        "agent.expired admin",
         "world.announced",
         "world.expired admin",
         "world.expired deregistered",
@@ -805,6 +806,7 @@ Deno.test("every documented status of every operation is produced and matches th
         "world.owner_changed rotation",
       ]);
       assertEquals(defaultContract().webhookNames().sort(), [
+        "agent.expired",
         "world.announced",
         "world.expired",
         "world.owner_changed",

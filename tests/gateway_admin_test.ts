@@ -5,7 +5,8 @@
  */
 import { type Harness, json, makeWorld, withHarness } from "./_gateway.ts";
 import { sameSecret } from "../gateway/admin.ts";
-import { generateIdentity } from "../protocol/mod.ts";
+import { createLogger } from "../gateway/mod.ts";
+import { createAnnounce, generateIdentity } from "../protocol/mod.ts";
 import { assert, assertEquals, assertMatch } from "./assert.ts";
 
 const TOKEN = "admin-token-0123456789";
@@ -168,4 +169,69 @@ Deno.test("under the live-holder policy a transfer is refused with 409", async (
     });
     assertEquals(response.status, 409);
   }, { adminToken: TOKEN, worldIdPolicy: "live-holder" });
+});
+
+Deno.test("every admin action is logged at info with the client, and every change is a webhook", async () => {
+  const lines: Record<string, unknown>[] = [];
+  const logger = createLogger({ level: "debug", write: (line) => lines.push(JSON.parse(line)) });
+  const deliveries: Record<string, unknown>[] = [];
+  const fetch = ((_: unknown, init?: RequestInit) => {
+    deliveries.push(JSON.parse(String(init?.body)));
+    return Promise.resolve(new Response(null, { status: 204 }));
+  }) as typeof globalThis.fetch;
+  await withHarness(async (h) => {
+    const doomed = await makeWorld("doomed");
+    const owner = await makeWorld("moving");
+    const heir = await makeWorld("moving");
+    const plain = await generateIdentity();
+    await h.post("/peer/announce", await doomed.announce(h.clock.now));
+    await h.post("/peer/announce", await owner.announce(h.clock.now));
+    await h.post(
+      "/peer/announce",
+      await createAnnounce(plain, { alias: "Bo", endpoints: [], capabilities: [] }, h.clock.now),
+    );
+    const statuses = [
+      await admin(h, "GET", "/admin/worlds"),
+      await admin(h, "GET", "/admin/worlds/moving"),
+      await admin(h, "DELETE", "/worlds/doomed"),
+      await admin(h, "DELETE", `/agents/${plain.agentId}`),
+      await admin(h, "POST", "/admin/worlds/moving/transfer", {
+        publicKey: heir.identity.publicKeyB64,
+      }),
+      await admin(h, "POST", "/admin/worlds/moving/release"),
+    ].map((response) => response.status);
+    assertEquals(statuses, [200, 200, 200, 200, 200, 200]);
+    assertEquals(
+      lines.filter((l) => String(l.msg).startsWith("admin ")).map((l) => [
+        l.level,
+        l.msg,
+        l.client,
+        l.worldId ?? l.agentId ?? l.count,
+      ]),
+      [
+        ["info", "admin listed world ids", "unknown", 2],
+        ["info", "admin inspected a world id", "unknown", "moving"],
+        ["info", "admin revoked a world's lease", "unknown", "doomed"],
+        ["info", "admin revoked a lease", "unknown", plain.agentId],
+        ["info", "admin transferred a world id", "unknown", "moving"],
+        ["info", "admin released a world id", "unknown", "moving"],
+      ],
+    );
+    await h.gateway.webhooks!.drain();
+    const admins = deliveries.filter((d) =>
+      d.reason === "admin" || String(d.cause ?? "").startsWith("admin")
+    );
+    // Per world id (or agent) in order; across them, concurrently.
+    const of = (key: string) =>
+      admins.filter((d) => (d.worldId ?? d.agentId) === key)
+        .map((d) => [d.event, d.reason ?? d.cause]);
+    assertEquals(of("doomed"), [["world.expired", "admin"]]);
+    assertEquals(of(plain.agentId), [["agent.expired", "admin"]]);
+    assertEquals(of("moving"), [
+      ["world.expired", "admin"],
+      ["world.owner_changed", "admin_transfer"],
+      ["world.owner_changed", "admin_release"],
+    ]);
+    assertEquals(admins.length, 5);
+  }, { adminToken: TOKEN, webhookUrl: "http://127.0.0.1:9/hook", fetch, logger });
 });

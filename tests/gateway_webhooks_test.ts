@@ -183,6 +183,31 @@ Deno.test("changes webhooks do not report are acknowledged without a delivery", 
   await store.close();
 });
 
+Deno.test("an admin's revocation of an agent that hosts no world is an agent.expired webhook; its own departures are not", async () => {
+  const { timers, store, sink, dispatcher } = await setup(() => 204);
+  dispatcher.start();
+  const leaving = announceInput(1, { worldId: undefined, capabilities: [] });
+  const removed = announceInput(2, { worldId: undefined, capabilities: [] });
+  await store.announce(leaving);
+  await store.revoke(leaving.agentId, "deregistered");
+  await store.announce(removed);
+  await store.revoke(removed.agentId, "admin");
+  await timers.advance(0);
+  assertEquals(sink.deliveries.map((d) => d.body), [{
+    event: "agent.expired",
+    agentId: removed.agentId,
+    ts: timers.now,
+    reason: "admin",
+  }]);
+  new Webhook(SECRET).verify(
+    sink.deliveries[0].text,
+    Object.fromEntries(sink.deliveries[0].headers),
+  );
+  assertEquals((await store.outbox.backlog()).pending, 0, "the rest acknowledged unsent");
+  await dispatcher.stop();
+  await store.close();
+});
+
 Deno.test("stop is bounded whatever the receiver does, and what is undelivered stays in the outbox", async () => {
   const { timers, store, dispatcher } = await setup(() => "hang", { timeoutMs: 60_000 });
   dispatcher.start();

@@ -305,11 +305,12 @@ Deno.test("every admin operation requires the bearer scheme, and no other operat
   }
 });
 
-Deno.test("the webhooks are world.announced, world.expired and world.owner_changed, each well formed", () => {
+Deno.test("the webhooks are world.announced, world.expired, world.owner_changed and agent.expired, each well formed", () => {
   assertEquals(Object.keys(document.webhooks as JsonObject), [
     "world.announced",
     "world.expired",
     "world.owner_changed",
+    "agent.expired",
   ]);
   assertEquals(checkWebhooks(document), []);
 });
