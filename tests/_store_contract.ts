@@ -756,6 +756,28 @@ export function defineStoreContract(factory: StoreFactory): void {
   });
 
   test(
+    "reachability never touches the lease: lastSeen and the deadline stay, and it expires on time",
+    async (store, clock) => {
+      const start = clock.now;
+      const agentId = announceInput(1).agentId;
+      await store.announce(announceInput(1));
+      const deadline = await store.nextDeadline();
+      clock.advance(30_000);
+      await store.setReachable(agentId, false);
+      clock.advance(30_000);
+      await store.setReachable(agentId, true);
+      const record = await store.get(agentId);
+      assertEquals(record?.lastSeen, start, "a reachable call is no heartbeat");
+      assertEquals(await store.nextDeadline(), deadline);
+      clock.now = start + TTL;
+      assert(await store.get(agentId));
+      clock.now = start + TTL + 1;
+      assertEquals(await store.get(agentId), undefined, "expired at its announce's deadline");
+      assertEquals((await store.sweep(10)).reclaimed, 1);
+    },
+  );
+
+  test(
     "listings are newest lease first, paged by cursors that survive expiry",
     async (store, clock) => {
       for (let n = 0; n < 5; n++) {

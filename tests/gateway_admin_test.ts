@@ -5,7 +5,7 @@
  */
 import { type Harness, json, makeWorld, withHarness } from "./_gateway.ts";
 import { sameSecret } from "../gateway/admin.ts";
-import { createLogger } from "../gateway/mod.ts";
+import { configFromEnv, createLogger } from "../gateway/mod.ts";
 import { createAnnounce, generateIdentity } from "../protocol/mod.ts";
 import { assert, assertEquals, assertMatch } from "./assert.ts";
 
@@ -234,4 +234,18 @@ Deno.test("every admin action is logged at info with the client, and every chang
     ]);
     assertEquals(admins.length, 5);
   }, { adminToken: TOKEN, webhookUrl: "http://127.0.0.1:9/hook", fetch, logger });
+});
+
+Deno.test("a gateway configured with GATEWAY_ADMIN_KEY alone serves the admin API with that token", async () => {
+  const { adminToken } = configFromEnv((name) =>
+    name === "GATEWAY_ADMIN_KEY" ? "reference-key-0123456789" : undefined
+  );
+  await withHarness(async (h) => {
+    const w = await makeWorld("keyed");
+    await h.post("/peer/announce", await w.announce(h.clock.now));
+    const listed = await admin(h, "GET", "/admin/worlds", undefined, "reference-key-0123456789");
+    assertEquals(listed.status, 200);
+    assertEquals(((await json(listed)).worlds as { worldId: string }[])[0].worldId, "keyed");
+    assertEquals((await admin(h, "GET", "/admin/worlds")).status, 403, "another token is wrong");
+  }, { adminToken });
 });

@@ -126,6 +126,22 @@ Deno.test("every malformed value is refused with the variable's name", () => {
   }
 });
 
+Deno.test("GATEWAY_ADMIN_KEY alone turns the admin API on; both names set and different is a config error", () => {
+  const key = "reference-name-0123456789";
+  assertEquals(configFromEnv(from({ GATEWAY_ADMIN_KEY: key })).adminToken, key);
+  assertEquals(configFromEnv(from({ GATEWAY_ADMIN_TOKEN: key })).adminToken, key);
+  assertEquals(
+    configFromEnv(from({ GATEWAY_ADMIN_TOKEN: key, GATEWAY_ADMIN_KEY: ` ${key} ` })).adminToken,
+    key,
+    "the same token under both names is fine",
+  );
+  const error = assertThrows(
+    () => configFromEnv(from({ GATEWAY_ADMIN_TOKEN: key, GATEWAY_ADMIN_KEY: key + "x" })),
+    /^GATEWAY_ADMIN_TOKEN and GATEWAY_ADMIN_KEY are both set and differ/,
+  );
+  assert(error instanceof ConfigError);
+});
+
 Deno.test("the documented variables are exactly the ones read", () => {
   const read = new Set<string>();
   configFromEnv((name) => {

@@ -278,3 +278,33 @@ Deno.test("a gateway restarted on the same data keeps replay floors", async () =
     await Deno.remove(dataDir, { recursive: true });
   }
 });
+
+Deno.test("a world id stays owned across a restart: a stranger's announce is refused, live or not", async () => {
+  const dataDir = await Deno.makeTempDir();
+  try {
+    const first = await startHarness({ dataDir });
+    const owner = await makeWorld("claimed");
+    assertEquals(
+      (await first.post("/peer/announce", await owner.announce(first.clock.now))).status,
+      200,
+    );
+    await first.close();
+    const second = await startHarness({ dataDir });
+    const stranger = await makeWorld("claimed");
+    const held = await second.post("/peer/announce", await stranger.announce(second.clock.now));
+    assertEquals(held.status, 409, "while the restored lease is held");
+    assertMatch(String((await json(held)).error), /owned by another key/);
+    // Past the restored lease's grace, and reclaimed: the id is still the owner's.
+    second.clock.advance(2 * 90_000 + 1);
+    await second.gateway.sweep();
+    assertEquals((await second.request("/world/claimed")).status, 404);
+    const later = await second.post("/peer/announce", await stranger.announce(second.clock.now));
+    assertEquals(later.status, 409);
+    assertMatch(String((await json(later)).error), /owned by another key/);
+    const back = await second.post("/peer/announce", await owner.announce(second.clock.now));
+    assertEquals(back.status, 200, "its owner comes back");
+    await second.close();
+  } finally {
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});

@@ -314,3 +314,55 @@ Deno.test("for one world id, the old holder's expiry is delivered before the new
     ]);
   }, { webhookUrl: "http://127.0.0.1:9/hook", fetch, worldIdPolicy: "live-holder" });
 });
+
+for (const handover of ["a key rotation", "an admin transfer"] as const) {
+  Deno.test(`after ${handover}, the old holder's end is delivered before the new holder's start, even when retried`, async () => {
+    let refused = 0;
+    const { timers, store, sink, dispatcher } = await setup((d) =>
+      d.body.event === "world.expired" && ++refused <= 2 ? 503 : 204
+    );
+    dispatcher.start();
+    const oldKey = announceInput(1, { worldId: "pixel", capabilities: ["world:pixel"] });
+    const newKey = announceInput(2, { worldId: "pixel", capabilities: ["world:pixel"] });
+    await store.announce(oldKey);
+    await timers.advance(0);
+    if (handover === "a key rotation") {
+      const rotated = await store.rotate({
+        oldAgentId: oldKey.agentId,
+        newAgentId: newKey.agentId,
+        newPublicKey: newKey.publicKey,
+        timestamp: oldKey.timestamp + 1,
+      });
+      assert(rotated.ok);
+    } else {
+      assert((await store.transferWorld("pixel", newKey)).ok);
+    }
+    assert((await store.announce(newKey)).ok);
+    await timers.advance(0);
+    const attempts = () => sink.deliveries.map((d) => [d.body.event, d.body.agentId]);
+    assertEquals(attempts(), [
+      ["world.announced", oldKey.agentId],
+      ["world.expired", oldKey.agentId],
+    ], "the end is refused once: everything after it waits");
+    await timers.advance(10_000);
+    assertEquals(attempts(), [
+      ["world.announced", oldKey.agentId],
+      ["world.expired", oldKey.agentId],
+      ["world.expired", oldKey.agentId],
+      ["world.expired", oldKey.agentId],
+      ["world.owner_changed", newKey.agentId],
+      ["world.announced", newKey.agentId],
+    ]);
+    assertEquals(
+      sink.deliveries[4].body.cause,
+      handover === "a key rotation" ? "rotation" : "admin_transfer",
+    );
+    assertEquals(
+      sink.deliveries[1].body.reason,
+      handover === "a key rotation" ? "rotated" : "admin",
+    );
+    assertEquals((await store.outbox.backlog()).pending, 0);
+    await dispatcher.stop();
+    await store.close();
+  });
+}
