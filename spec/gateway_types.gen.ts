@@ -327,7 +327,7 @@ export interface paths {
          *     | `world.announced` | the `/worlds` item (`WorldSummary`): the world came online |
          *     | `world.updated` | the `/worlds` item: its details (name, endpoints, version) or its reachability changed |
          *     | `world.expired` | `WorldExpiredEvent`: it went offline, and why |
-         *     | `world.owner_changed` | `WorldOwnerChangedEvent` |
+         *     | `world.owner_changed` | `WorldOwnerChangedEvent`: who owned the world id, who owns it now, and the `cause`, as in the webhook |
          *     | `agent.announced`, `agent.updated` | the `/agents` item (`Agent`); only with `agents=1` |
          *     | `agent.expired` | `AgentExpiredEvent`; only with `agents=1` |
          *     | `hello`, `reset` | `WatchRevision` |

@@ -298,16 +298,22 @@ Deno.test("closing the hub ends every stream and unsubscribes from the feed", as
   assertEquals(hub.stats().clients, 0);
 });
 
-Deno.test("owner changes carry the previous and new owner", async () => {
+Deno.test("owner changes carry the previous and new owner and the cause, as the webhook does", async () => {
   const { feed, open, hub } = setup();
   const { sse } = open();
   await sse.nextEvent();
-  const event: Partial<ChangeEvent> = { worldId: "w", previousOwner: "aw:a", owner: null };
+  const event: Partial<ChangeEvent> = {
+    worldId: "w",
+    previousOwner: "aw:a",
+    owner: null,
+    cause: "admin_release",
+  };
   feed.append("world.owner_changed", event);
   assertEquals((await sse.nextEvent()).data, {
     worldId: "w",
     previousOwner: "aw:a",
     owner: null,
+    cause: "admin_release",
     at: 1001,
   });
   await sse.cancel();
