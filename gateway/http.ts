@@ -25,7 +25,7 @@ import type { KeyCache } from "./_keys.ts";
 import type { TokenBuckets } from "./_quota.ts";
 import type { Logger } from "./log.ts";
 import type { RateLimitedLog } from "./_rate_limited_log.ts";
-import type { GatewayMetrics } from "./metrics.ts";
+import { type GatewayMetrics, methodLabel, statusLabel } from "./metrics.ts";
 import { routePath } from "hono/route";
 import { mountAdmin } from "./admin.ts";
 import { mountLeaseRoutes } from "./_lease_routes.ts";
@@ -194,11 +194,14 @@ export function createHttpApp(ctx: HttpContext): Hono<{ Bindings: ConnInfo | und
     app.use("*", async (c, next) => {
       const end = metrics.requestSeconds.startTimer();
       await next();
+      // Every label from a fixed set: the route template the code registered
+      // (never the path), the method and status mapped to known values.
       const matched = routePath(c);
       const route = matched === "*" || matched === "/*" ? "unmatched" : matched;
-      const status = String(c.res.status);
-      end({ method: c.req.method, route, status });
-      const family = ROUTE_FAMILIES[`${c.req.method} ${route}`];
+      const status = statusLabel(c.res.status);
+      const method = methodLabel(c.req.method);
+      end({ method, route, status });
+      const family = ROUTE_FAMILIES[`${method} ${route}`];
       if (family) metrics[family].inc({ status });
     });
     app.get(

@@ -97,3 +97,63 @@ Deno.test("a gateway with metrics turned off has no /metrics", () =>
   withHarness(async (h) => {
     assertEquals((await h.request("/metrics")).status, 404);
   }, { metrics: false }));
+
+Deno.test("many distinct odd methods and paths leave the series count bounded", () =>
+  withHarness(async (h) => {
+    const series = (text: string) =>
+      text.split("\n").filter((line) =>
+        line.startsWith(`${P}http_request_duration_seconds_count{`)
+      );
+    const before = series(await scrape(h)).length;
+    for (let i = 0; i < 200; i++) {
+      // Any token is a method to the HTTP parser: 2 KB each here (8 KB in the audit's flood).
+      const method = `M${i}${"X".repeat(2000)}`;
+      const response = await h.request(`/odd/${i}/${crypto.randomUUID()}`, { method });
+      assertEquals(response.status, 404);
+      await response.body?.cancel();
+      await (await h.request("/worlds", { method: `Q${i}` })).body?.cancel();
+    }
+    const text = await scrape(h);
+    assert(!text.includes("XXXX"), "a client's method in a label");
+    assert(!text.includes("/odd/"), "a client's path in a label");
+    assertEquals(
+      sample(
+        text,
+        `${P}http_request_duration_seconds_count{method="other",route="unmatched",status="404"}`,
+      ),
+      400,
+    );
+    // The scrape itself (method GET, route /metrics) is the one series added besides.
+    assert(series(text).length <= before + 2, `${series(text).length} series`);
+    assert(text.length < 64 * 1024, `a ${text.length}-byte scrape`);
+  }));
+
+Deno.test("methods and statuses outside the fixed sets are labelled other and by class", async () => {
+  const { methodLabel, statusLabel } = await import("../gateway/metrics.ts");
+  assertEquals(["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"].map(methodLabel), [
+    "GET",
+    "HEAD",
+    "POST",
+    "PUT",
+    "DELETE",
+    "OPTIONS",
+    "PATCH",
+  ]);
+  assertEquals(["get", "PROPFIND", "X".repeat(8192), ""].map(methodLabel), [
+    "other",
+    "other",
+    "other",
+    "other",
+  ]);
+  assertEquals([200, 403, 429, 503, 299, 418, 599, 99, 600].map(statusLabel), [
+    "200",
+    "403",
+    "429",
+    "503",
+    "2xx",
+    "4xx",
+    "5xx",
+    "other",
+    "other",
+  ]);
+});
