@@ -130,8 +130,8 @@ export class GatewayMetrics implements MetricsText {
   readonly heartbeats: Counter<"status">;
   /** Signed deregistrations by status. */
   readonly deregistrations: Counter<"status">;
-  /** Time to verify a heartbeat's signature. */
-  readonly verifySeconds: Histogram<string>;
+  /** Time to verify a signed request, by kind (`heartbeat`, `announce`). */
+  readonly verifySeconds: Histogram<"kind">;
   /** Store calls' duration by operation (the Redis store). */
   readonly storeSeconds: Histogram<"op">;
   /** Store calls that failed because the store was unreachable, by operation. */
@@ -171,8 +171,10 @@ export class GatewayMetrics implements MetricsText {
       registers,
     });
     this.verifySeconds = new Histogram({
-      name: `${prefix}heartbeat_verify_duration_seconds`,
-      help: "Time to verify a heartbeat's Ed25519 signature.",
+      name: `${prefix}signature_verify_duration_seconds`,
+      help:
+        "Time to verify a signed request, by kind: heartbeat (its Ed25519 signature, the key cached) or announce (the whole signed request: body, shape, key binding, signature).",
+      labelNames: ["kind"],
       buckets: LATENCY_BUCKETS,
       registers,
     });

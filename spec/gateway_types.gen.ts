@@ -71,7 +71,7 @@ export interface paths {
          *     id, a path or a client's own method (methods other than GET, HEAD, POST, PUT, DELETE,
          *     OPTIONS and PATCH are `other`). Among them: live agents and worlds, announces, heartbeats
          *     and deregistrations by status, HTTP request duration by method, route template and
-         *     status, heartbeat verification time, webhook deliveries by
+         *     status, signature verification time by kind (heartbeat, announce), webhook deliveries by
          *     outcome with queue depth and age, snapshot duration and size, store latency and errors
          *     (shared store), `/ws` watchers and `/watch` clients, expiry lag, resident memory and
          *     event-loop lag. While the directory's store cannot be reached the figures read from it
