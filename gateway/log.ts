@@ -19,9 +19,10 @@
  * | `admin released a world id` | `worldId`, `previous` |
  * | `admin transferred a world id` | `worldId`, `previous`, `owner` |
  *
- * Refused admin requests (`admin request refused`: `client`, `path`) and
+ * Refused admin requests (`admin request refused`: `client`, `path`),
  * webhook failures (`webhook attempt refused`, `webhook attempt failed`,
- * `webhook given up on`) are warnings and errors, rate-limited per kind.
+ * `webhook given up on`) and watched worlds the gateway cannot join are
+ * warnings and errors, rate-limited per kind.
  *
  * @module
  */

@@ -4,11 +4,12 @@
  * actions are logged at info with the fields gateway/log.ts lists; lines a
  * failing receiver or a hostile client can cause are rate-limited per kind.
  */
-import { createLogger, type GatewayOptions, type LogLevel } from "../gateway/mod.ts";
+import { createGateway, createLogger, type GatewayOptions, type LogLevel } from "../gateway/mod.ts";
 import { RateLimitedLog } from "../gateway/_rate_limited_log.ts";
 import { createDeregistration, generateIdentity, PROTOCOL_VERSION } from "../protocol/mod.ts";
 import { type Harness, makeWorld, withHarness } from "./_gateway.ts";
 import { ManualTimers } from "./_timers.ts";
+import { Client, until, wsUrl } from "./_ws.ts";
 import { assert, assertEquals, assertMatch } from "./assert.ts";
 
 interface Line {
@@ -287,4 +288,53 @@ Deno.test("the rate limiter: one line per kind per interval; kinds apart; the co
   assertEquals(lines.length, 5);
   assertEquals(lines[4].i, 9);
   assertEquals(lines[4].suppressed, undefined);
+});
+
+Deno.test("watching many unreachable worlds logs one join failure a second, the rest counted", async () => {
+  const lines: Line[] = [];
+  const dataDir = await Deno.makeTempDir();
+  const gateway = await createGateway({
+    dataDir,
+    port: 0,
+    hostname: "127.0.0.1",
+    logger: createLogger({ write: (line) => lines.push(JSON.parse(line)) }),
+  });
+  const { url } = await gateway.start();
+  const clients: Client[] = [];
+  const worldIds = Array.from({ length: 5 }, (_, i) => `dead-end-${i}`);
+  try {
+    for (const worldId of worldIds) {
+      const w = await makeWorld(worldId);
+      const body = await w.announce(Date.now(), {});
+      const announced = await fetch(`${url}/peer/announce`, {
+        method: "POST",
+        body: JSON.stringify(body),
+      });
+      assertEquals(announced.status, 200);
+    }
+    for (const worldId of worldIds) {
+      const client = new Client(wsUrl(url, `?world=${worldId}`));
+      await client.next("subscribed");
+      clients.push(client);
+    }
+    // Each world's endpoint refuses: the bridge marks it unreachable once its join failed.
+    for (const worldId of worldIds) {
+      await until(async () => {
+        const detail = await (await fetch(`${url}/world/${worldId}`)).json();
+        return detail.reachable === false;
+      }, `${worldId} unreachable`);
+    }
+    assertEquals(find(lines, "joining a watched world failed").length, 1);
+  } finally {
+    for (const client of clients) await client.close();
+    await gateway.stop();
+    await Deno.remove(dataDir, { recursive: true });
+  }
+  const failed = find(lines, "joining a watched world failed");
+  assert(failed.length <= 2, `${failed.length} lines`);
+  assertEquals(
+    failed.reduce((sum, line) => sum + 1 + ((line.suppressed as number | undefined) ?? 0), 0),
+    5,
+    "every failure a line or counted in one",
+  );
 });
