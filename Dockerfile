@@ -36,6 +36,8 @@
 #                                 token (16 characters or more)
 #   GATEWAY_ADMIN_KEY=            the reference gateway's name for the token
 #   LOG_LEVEL=info                debug, info, warn or error
+#   METRICS=on                    serve GET /metrics (Prometheus text); off: no
+#                                 /metrics on the public port and nothing collected
 #   SHUTDOWN_DRAIN_MS=2000        on SIGTERM, how long /ready answers 503 while the
 #                                 gateway keeps serving, before it stops
 #   REDIS_URL=                    unset: the in-memory store with its snapshot in
@@ -96,6 +98,7 @@ ENV HTTP_PORT=8100 \
     BAD_SIGNATURE_RATE=60/100 \
     WS_UPGRADE_RATE=120/200 \
     LOG_LEVEL=info \
+    METRICS=on \
     SHUTDOWN_DRAIN_MS=2000 \
     REDIS_PREFIX=aw \
     REDIS_TIMEOUT_MS=1000 \

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { spawnTask } from "../tests/_process.ts";
+import { freePort, spawnTask } from "../tests/_process.ts";
 
 /** A running gateway process. */
 export interface GatewayProcess {
@@ -49,11 +49,20 @@ export async function startGatewayProcess(
 ): Promise<GatewayProcess> {
   const dir = dataDir ?? await Deno.makeTempDir({ prefix: "aw-bench-" });
   const flags = (Deno.env.get("BENCH_GATEWAY_FLAGS") ?? "").split(/\s+/).filter((f) => f !== "");
+  // Above info the gateway prints no "listening on" line: it is told a free port and watched there.
+  const quiet = env.LOG_LEVEL === "warn" || env.LOG_LEVEL === "error";
+  const port = quiet ? freePort() : 0;
   const started = performance.now();
   const gateway = await spawnTask(
     "gateway",
-    { HTTP_PORT: "0", LISTEN_ADDR: "127.0.0.1", DATA_DIR: dir, ...ONE_ADDRESS_FLEET, ...env },
-    { timeoutMs: 120_000, flags },
+    {
+      HTTP_PORT: String(port),
+      LISTEN_ADDR: "127.0.0.1",
+      DATA_DIR: dir,
+      ...ONE_ADDRESS_FLEET,
+      ...env,
+    },
+    { timeoutMs: 120_000, flags, port: quiet ? port : undefined },
   );
   const bootMs = performance.now() - started;
   return {

@@ -104,6 +104,71 @@ export async function announceAll(
   }
 }
 
+/** What one closed-loop run of heartbeats through a gateway measured. */
+export interface HeartbeatRun {
+  /** Heartbeats answered in the measured part. */
+  responses: number;
+  perSecond: number;
+  latency: LatencySummary;
+  statuses: StatusCounts;
+  /** Cores the gateway process used while measured (1 = one core busy). */
+  gatewayCores: number;
+  /** Cores the generator (this process) used while measured. */
+  generatorCores: number;
+}
+
+/**
+ * Announces a fleet to a gateway, then sends `warmup` heartbeats unmeasured
+ * and `heartbeats` measured over `connections` keep-alive connections in a
+ * closed loop. Heartbeat k of world w has `ts` = start + k and goes over
+ * connection w mod C, so none is a replay.
+ */
+export async function heartbeatRun(
+  gateway: GatewayProcess,
+  fleet: Fleet,
+  { connections: connectionCount, heartbeats: measured, warmup }: {
+    connections: number;
+    heartbeats: number;
+    warmup: number;
+  },
+): Promise<HeartbeatRun> {
+  const worldCount = fleet.worlds.length;
+  await announceAll(gateway, fleet);
+  const perWorld = Math.ceil((measured + warmup) / worldCount);
+  const start = Date.now();
+  const jobs: [number, number][] = [];
+  for (let k = 1; k <= perWorld; k++) {
+    for (let w = 0; w < worldCount; w++) jobs.push([w, start + k]);
+  }
+  const bodies = await fleet.heartbeats(jobs);
+  const warmupPlans: Uint8Array[][] = Array.from({ length: connectionCount }, () => []);
+  const plans: Uint8Array[][] = Array.from({ length: connectionCount }, () => []);
+  bodies.forEach((body, i) => {
+    const request = serializeRequest("POST", "/peer/heartbeat", gateway.host, body);
+    (i < warmup ? warmupPlans : plans)[jobs[i][0] % connectionCount].push(request);
+  });
+  const connections = await openConnections(gateway.url, connectionCount);
+  try {
+    const warm = await closedLoop(connections, warmupPlans);
+    if (warm.statuses[200] !== warm.responses) {
+      throw new Error(`warm-up heartbeats rejected: ${JSON.stringify(warm.statuses)}`);
+    }
+    const gatewayCpu = cpuMeter(gateway.pid);
+    const generatorCpu = cpuMeter(Deno.pid);
+    const result = await closedLoop(connections, plans);
+    return {
+      responses: result.responses,
+      perSecond: result.responses / result.elapsedMs * 1000,
+      latency: result.latency.summary(),
+      statuses: result.statuses,
+      gatewayCores: gatewayCpu().core,
+      generatorCores: generatorCpu().core,
+    };
+  } finally {
+    for (const connection of connections) connection.close();
+  }
+}
+
 /** Runs benchmark 1 and prints what it measured. */
 export async function benchHeartbeats(
   options: HeartbeatBenchOptions = {},
@@ -120,59 +185,33 @@ export async function benchHeartbeats(
   const fleet = await Fleet.create(worldCount, "hb");
   const gateway = await startGatewayProcess();
   try {
-    await announceAll(gateway, fleet);
-
-    // Heartbeat k of world w: ts = start + k, sent on connection w % C.
-    const perWorld = Math.ceil((measured + warmup) / worldCount);
-    const start = Date.now();
-    const jobs: [number, number][] = [];
-    for (let k = 1; k <= perWorld; k++) {
-      for (let w = 0; w < worldCount; w++) jobs.push([w, start + k]);
-    }
-    const bodies = await fleet.heartbeats(jobs);
-    const warmupPlans: Uint8Array[][] = Array.from({ length: connectionCount }, () => []);
-    const plans: Uint8Array[][] = Array.from({ length: connectionCount }, () => []);
-    bodies.forEach((body, i) => {
-      const request = serializeRequest("POST", "/peer/heartbeat", gateway.host, body);
-      (i < warmup ? warmupPlans : plans)[jobs[i][0] % connectionCount].push(request);
+    const run = await heartbeatRun(gateway, fleet, {
+      connections: connectionCount,
+      heartbeats: measured,
+      warmup,
     });
-    const connections = await openConnections(gateway.url, connectionCount);
-    const warm = await closedLoop(connections, warmupPlans);
-    if (warm.statuses[200] !== warm.responses) {
-      throw new Error(`warm-up heartbeats rejected: ${JSON.stringify(warm.statuses)}`);
-    }
-    const gatewayCpu = cpuMeter(gateway.pid);
-    const generatorCpu = cpuMeter(Deno.pid);
-    const result = await closedLoop(connections, plans);
-    const gatewayUse = gatewayCpu();
-    const generatorUse = generatorCpu();
-    for (const connection of connections) connection.close();
-
-    const perSecond = result.responses / result.elapsedMs * 1000;
-    const summary = result.latency.summary();
+    const { perSecond } = run;
     print(
-      `  ${
-        int(result.responses)
-      } heartbeats, ${worldCount} worlds, ${connectionCount} connections: ` +
-        `${int(perSecond)}/s, ${latency(summary)}`,
+      `  ${int(run.responses)} heartbeats, ${worldCount} worlds, ${connectionCount} connections: ` +
+        `${int(perSecond)}/s, ${latency(run.latency)}`,
     );
     print(
-      `  statuses ${JSON.stringify(result.statuses)}; ${
+      `  statuses ${JSON.stringify(run.statuses)}; ${
         (perSecond / verifyCeilingPerSecond * 100).toFixed(0)
-      } % of one core's verify rate; gateway used ${gatewayUse.core.toFixed(2)} cores, ` +
-        `generator ${generatorUse.core.toFixed(2)}`,
+      } % of one core's verify rate; gateway used ${run.gatewayCores.toFixed(2)} cores, ` +
+        `generator ${run.generatorCores.toFixed(2)}`,
     );
     return {
       worlds: worldCount,
       connections: connectionCount,
-      heartbeats: result.responses,
+      heartbeats: run.responses,
       perSecond,
-      latency: summary,
-      statuses: result.statuses,
+      latency: run.latency,
+      statuses: run.statuses,
       verifyCeilingPerSecond,
       ofCeiling: perSecond / verifyCeilingPerSecond,
-      gatewayCores: gatewayUse.core,
-      generatorCores: generatorUse.core,
+      gatewayCores: run.gatewayCores,
+      generatorCores: run.generatorCores,
     };
   } finally {
     await gateway.stop();

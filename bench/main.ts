@@ -1,5 +1,5 @@
 /**
- * `deno task bench [heartbeat|announce|scale|mix|liveness|attack|redis|replicas …]`: the gateway's
+ * `deno task bench [heartbeat|overhead|announce|scale|mix|liveness|attack|redis|replicas …]`: the gateway's
  * benchmarks (issue 6). With no names (and no `BENCH_ONLY`), all run, in
  * that order; BENCHMARKS.md explains each and keeps their numbers.
  *
@@ -7,7 +7,9 @@
  * - `BENCH_ONLY`: comma-separated names, as the arguments.
  * - `BENCH_WORLDS`: worlds of `scale`, `mix` and `redis`. Default: 100000.
  * - `BENCH_MIX_SECONDS`: how long `mix` runs. Default: 60.
- * - `BENCH_HEARTBEATS`: heartbeats `heartbeat` measures. Default: 100000.
+ * - `BENCH_HEARTBEATS`: heartbeats `heartbeat` measures (and `overhead`, per run). Default: 100000.
+ * - `BENCH_OVERHEAD_PAIRS`: pairs of runs of `overhead` (metrics and info logs on, then off, or
+ *   the other way round). Default: 5.
  * - `BENCH_CONNECTIONS`: connections of `heartbeat` and `announce`. Default: 32.
  * - `BENCH_ATTACK_SECONDS`: how long each phase of `attack` lasts. Default: 15.
  * - `BENCH_REPLICA_MIX_SECONDS`: how long `replicas` keeps 100,000 worlds heartbeating through two
@@ -30,6 +32,7 @@ import { benchAttack } from "./attack.ts";
 import { benchHeartbeats } from "./heartbeat.ts";
 import { benchLiveness } from "./liveness.ts";
 import { benchMix } from "./mix.ts";
+import { benchOverhead } from "./overhead.ts";
 import { benchRedis } from "./redis.ts";
 import { benchReplicas } from "./replicas.ts";
 import {
@@ -41,6 +44,7 @@ import {
 
 const BENCHES = [
   "heartbeat",
+  "overhead",
   "announce",
   "scale",
   "mix",
@@ -77,6 +81,7 @@ if (import.meta.main) {
   const mixSeconds = positive("BENCH_MIX_SECONDS", 60);
   const connections = positive("BENCH_CONNECTIONS", 32);
   const heartbeats = positive("BENCH_HEARTBEATS", 100_000);
+  const overheadPairs = positive("BENCH_OVERHEAD_PAIRS", 5);
   const attackSeconds = positive("BENCH_ATTACK_SECONDS", 15);
   const replicaMixSeconds = positive("BENCH_REPLICA_MIX_SECONDS", 30);
   const full = selected.length === BENCHES.length;
@@ -89,6 +94,7 @@ if (import.meta.main) {
     BENCH_MIX_SECONDS: mixSeconds,
     BENCH_CONNECTIONS: connections,
     BENCH_HEARTBEATS: heartbeats,
+    BENCH_OVERHEAD_PAIRS: overheadPairs,
     BENCH_ATTACK_SECONDS: attackSeconds,
     BENCH_REPLICA_MIX_SECONDS: replicaMixSeconds,
   }).map(([name, value]) => `${name}=${value}`).join(" ");
@@ -104,6 +110,12 @@ if (import.meta.main) {
   if (selected.includes("heartbeat")) {
     console.log("\n[heartbeat] heartbeat throughput through the real HTTP stack");
     results.heartbeat = await benchHeartbeats({ connections, heartbeats });
+  }
+  if (selected.includes("overhead")) {
+    console.log(
+      "\n[overhead] heartbeats/s with metrics and info logs against without (METRICS=off, LOG_LEVEL=error), interleaved pairs",
+    );
+    results.overhead = await benchOverhead({ connections, heartbeats, pairs: overheadPairs });
   }
   if (selected.includes("announce")) {
     console.log("\n[announce] announce throughput");

@@ -24,7 +24,7 @@ const GROUPS: readonly { title: string; match: RegExp }[] = [
     title: "Abuse limits and outbound calls",
     match: /^(\w+_RATE|OUTBOUND_POLICY|MAX_WATCHERS\w*)$/,
   },
-  { title: "Administration and logs", match: /^(GATEWAY_ADMIN_\w+|LOG_\w+)$/ },
+  { title: "Administration, logs and metrics", match: /^(GATEWAY_ADMIN_\w+|LOG_\w+|METRICS)$/ },
 ];
 
 /** The help text's width: descriptions wrap to it. */

@@ -21,7 +21,8 @@ import {
   type ServeInfo,
 } from "./_http_connection.ts";
 import { errorResponseBytes } from "./_http_response.ts";
-import { type LogFunction, RateLimitedLog } from "./_rate_limited_log.ts";
+import { type LogFunction, loggerFrom } from "./log.ts";
+import { RateLimitedLog } from "./_rate_limited_log.ts";
 import type { WebSocketCounters } from "./_websocket.ts";
 
 export { remoteAddress, type ServeHandler, type ServeInfo };
@@ -226,7 +227,12 @@ export function serve(options: ServeOptions): HttpServer {
     maxStreamQueueBytes: options.maxStreamQueueBytes ?? 1024 * 1024,
   };
   const log = new RateLimitedLog(
-    options.log ?? ((_level, message) => console.warn(message)),
+    loggerFrom(
+      options.log ??
+        ((_level, message, fields) =>
+          console.warn(fields ? `${message} ${JSON.stringify(fields)}` : message)),
+    ),
+    { clock: () => performance.now() },
   );
   const counters: ConnectionCounters = {
     capacityBytes: 0,

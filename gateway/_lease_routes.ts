@@ -68,10 +68,13 @@ export function mountLeaseRoutes(
     const held = kit.signatureQuota(c, client);
     if (held) return held;
     const authority = ctx.publicAuthority;
+    // The server hands over a body it has already received: this times CPU, not the network.
+    const timer = ctx.metrics?.verifySeconds.startTimer({ kind: "announce" });
     const verified = await verifyAnnounceRequest(c.req.raw, {
       clock,
       authorities: authority ? [authority] : [],
     });
+    timer?.();
     if (!verified.ok) return kit.refuse(c, client, verified.status, verified.error);
     const { record } = verified.value;
     if (!quotas.newLeases.has(client) && !await store.get(record.agentId)) {
@@ -118,7 +121,7 @@ export function mountLeaseRoutes(
     if (held) return held;
     let agentKey = await keys.get(heartbeat.agentId);
     if (!agentKey) return fail(c, 404, "unknown or expired agent: announce again");
-    const timer = ctx.metrics?.verifySeconds.startTimer();
+    const timer = ctx.metrics?.verifySeconds.startTimer({ kind: "heartbeat" });
     let verified = await verifyHeartbeat(heartbeat, agentKey.key, {
       version: agentKey.protocolVersion,
       idField,

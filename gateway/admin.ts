@@ -79,7 +79,7 @@ export function mountAdmin(
   ctx: HttpContext,
   clientOf: (c: Ctx) => string,
 ): void {
-  const { store, logger, quotas } = ctx;
+  const { store, logger, limitedLog, quotas } = ctx;
 
   const authorized = async (c: Ctx): Promise<Response | undefined> => {
     const client = clientOf(c);
@@ -94,7 +94,11 @@ export function mountAdmin(
     const match = /^Bearer\s+(\S{1,512})$/i.exec(header);
     if (!match || !await sameSecret(match[1], ctx.adminToken)) {
       quotas.badSignatures.take(client);
-      logger.warn("admin request refused", { client, path: c.req.path });
+      // A token-guessing client would flood the log: one line a second, with a count.
+      limitedLog.warn("admin-refused", "admin request refused", {
+        client,
+        path: c.req.path.slice(0, 200),
+      });
       return fail(c, 403, "Forbidden: a valid admin bearer token is required");
     }
     return undefined;

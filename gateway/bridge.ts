@@ -28,6 +28,7 @@ import {
 import { isRecord } from "../protocol/_validate.ts";
 import type { LeaseRecord, LeaseStore } from "./store.ts";
 import { type Logger, silentLogger } from "./log.ts";
+import { RateLimitedLog } from "./_rate_limited_log.ts";
 import { callOut, type OutboundAnswer, OutboundError, type OutboundPolicy } from "./_outbound.ts";
 import { ServerWebSocket, upgradeWebSocket } from "./_websocket.ts";
 import type { TokenBuckets } from "./_quota.ts";
@@ -154,6 +155,8 @@ export class Bridge {
   #perWorld = new Map<string, number>();
   #fetch: typeof fetch;
   #logger: Logger;
+  /** Worlds a client asks to watch may all be dead: one line per kind a second, with a count. */
+  #limited: RateLimitedLog;
   #lastSent = new WeakMap<Identity, number>();
   #unsubscribe: () => void;
 
@@ -163,6 +166,7 @@ export class Bridge {
     this.#limits = { ...WATCHER_LIMITS, ...options.limits };
     this.#fetch = options.fetch ?? globalThis.fetch;
     this.#logger = options.logger ?? silentLogger;
+    this.#limited = new RateLimitedLog(this.#logger, { clock: options.clock });
     // A world whose lease ends, on whichever replica, takes its watchers with it.
     const unfeed = options.store.feed.subscribe((event) => {
       if (event.type !== "world.expired" || event.worldId === undefined) return;
@@ -282,6 +286,7 @@ export class Bridge {
       }
     }
     await Promise.all(leaving);
+    this.#limited.close();
   }
 
   async #open(socket: ServerWebSocket, worldId: string | undefined): Promise<void> {
@@ -326,14 +331,14 @@ export class Bridge {
       });
       if (answer.status === 200) watch.joinedAgentId = record.agentId;
       else {
-        this.#logger.warn("the gateway could not join a watched world", {
+        this.#limited.warn("join-refused", "the gateway could not join a watched world", {
           worldId: watch.worldId,
           status: answer.status,
         });
       }
     };
     const failed = (error: Error) =>
-      this.#logger.warn("joining a watched world failed", {
+      this.#limited.warn("join-failed", "joining a watched world failed", {
         worldId: watch.worldId,
         error: error.message,
       });

@@ -161,6 +161,12 @@ export const GATEWAY_ENV_VARS: readonly EnvVar[] = [
   },
   { name: "LOG_LEVEL", default: "info", description: "debug, info, warn or error" },
   {
+    name: "METRICS",
+    default: "on",
+    description:
+      "serve GET /metrics (Prometheus text) and count and time requests for it; off (or false): no /metrics and nothing collected",
+  },
+  {
     name: "SHUTDOWN_DRAIN_MS",
     default: "2000",
     description:
@@ -380,6 +386,9 @@ export function configFromEnv(get: (name: string) => string | undefined): Gatewa
     },
     adminToken: admin,
     logLevel: choice("LOG_LEVEL", read("LOG_LEVEL")!, LOG_LEVELS),
+    metrics: ["on", "true"].includes(
+      choice("METRICS", read("METRICS")!, ["on", "off", "true", "false"] as const),
+    ),
     shutdownDrainMs: integer(
       "SHUTDOWN_DRAIN_MS",
       read("SHUTDOWN_DRAIN_MS")!,

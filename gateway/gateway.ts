@@ -12,6 +12,7 @@ import { Bridge, type WatcherLimits } from "./bridge.ts";
 import { createHttpApp, type Quotas, signatureGuard } from "./http.ts";
 import { KeyCache } from "./_keys.ts";
 import { type Logger, silentLogger } from "./log.ts";
+import { RateLimitedLog } from "./_rate_limited_log.ts";
 import { MemoryStore } from "./memory_store.ts";
 import { RedisStore } from "./redis_store.ts";
 import { defaultOutboundPolicy, type OutboundPolicy } from "./_outbound.ts";
@@ -215,6 +216,8 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   const clock = options.clock ?? Date.now;
   const timers = options.timers ?? systemTimers;
   const logger = options.logger ?? silentLogger;
+  /** Lines clients can cause (refused admin requests, an unreachable store): one per kind per second. */
+  const limitedLog = new RateLimitedLog(logger, { clock, timers });
   const dataDir = options.dataDir ?? "./data";
   await Deno.mkdir(dataDir, { recursive: true });
   const identity = options.identity ?? await loadOrCreateIdentity(dataDir, "gateway");
@@ -357,6 +360,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     quotas,
     trustProxy,
     logger,
+    limitedLog,
     stopping: () => draining || stopping,
     adminToken: options.adminToken,
     publicUrl: () => publicUrl,
@@ -463,6 +467,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
       if (server) await server.shutdown(SHUTDOWN_GRACE_MS);
       if (webhooks) await webhooks.stop(WEBHOOK_STOP_GRACE_MS);
       await store.close();
+      limitedLog.close();
     },
   };
 }

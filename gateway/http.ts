@@ -23,8 +23,9 @@ import {
 import { clientAddress, quotaKey } from "./_client.ts";
 import type { KeyCache } from "./_keys.ts";
 import type { TokenBuckets } from "./_quota.ts";
-import { type Logger, RateLimitedLog } from "./log.ts";
-import type { GatewayMetrics } from "./metrics.ts";
+import type { Logger } from "./log.ts";
+import type { RateLimitedLog } from "./_rate_limited_log.ts";
+import { type GatewayMetrics, methodLabel, statusLabel } from "./metrics.ts";
 import { routePath } from "hono/route";
 import { mountAdmin } from "./admin.ts";
 import { mountLeaseRoutes } from "./_lease_routes.ts";
@@ -81,6 +82,8 @@ export interface HttpContext {
   trustProxy: boolean;
   /** Where events and errors are logged. */
   logger: Logger;
+  /** Where lines a client can cause are logged, one per kind per second. */
+  limitedLog: RateLimitedLog;
   /** Whether the gateway is shutting down (readiness fails). */
   stopping(): boolean;
   /** The admin API's bearer token; the admin API answers 403 without one. */
@@ -169,17 +172,16 @@ export function signatureGuard(ctx: Pick<HttpContext, "quotas" | "trustProxy">) 
  * ```
  */
 export function createHttpApp(ctx: HttpContext): Hono<{ Bindings: ConnInfo | undefined }> {
-  const { store, clock, quotas, logger } = ctx;
-  const limited = new RateLimitedLog(logger, 1000, clock);
+  const { store, clock, quotas, limitedLog: limited } = ctx;
   const app = new Hono<{ Bindings: ConnInfo | undefined }>();
 
   app.onError((error, c) => {
     if (error instanceof StoreUnavailableError) {
-      limited.log("warn", "store", "the store is unreachable", { error: error.message });
+      limited.warn("store", "the store is unreachable", { error: error.message });
       c.header("retry-after", String(STORE_RETRY_AFTER_S));
       return fail(c, 503, "the directory's store is unreachable; retry shortly");
     }
-    limited.log("error", "unhandled", "unhandled error", {
+    limited.error("unhandled", "unhandled error", {
       error: (error as Error).message,
       stack: (error as Error).stack?.split("\n").slice(0, 4).join(" | "),
     });
@@ -192,11 +194,14 @@ export function createHttpApp(ctx: HttpContext): Hono<{ Bindings: ConnInfo | und
     app.use("*", async (c, next) => {
       const end = metrics.requestSeconds.startTimer();
       await next();
+      // Every label from a fixed set: the route template the code registered
+      // (never the path), the method and status mapped to known values.
       const matched = routePath(c);
       const route = matched === "*" || matched === "/*" ? "unmatched" : matched;
-      const status = String(c.res.status);
-      end({ method: c.req.method, route, status });
-      const family = ROUTE_FAMILIES[`${c.req.method} ${route}`];
+      const status = statusLabel(c.res.status);
+      const method = methodLabel(c.req.method);
+      end({ method, route, status });
+      const family = ROUTE_FAMILIES[`${method} ${route}`];
       if (family) metrics[family].inc({ status });
     });
     app.get(

@@ -1,8 +1,28 @@
 /**
  * Structured logs: one JSON object per line with `time`, `level`, `msg` and
- * the fields of the event, filtered by level. Lines an attacker can cause are
- * logged through {@linkcode RateLimitedLog}, which keeps at most one line per
- * key per interval and counts what it held back.
+ * the fields of the event, filtered by level. Lines a client or a failing
+ * peer can cause go through the rate limiter in `_rate_limited_log.ts`, which
+ * keeps at most one line per kind per interval and counts what it held back
+ * (as `suppressed` on the next line of that kind).
+ *
+ * What the gateway writes at info, with its fields:
+ *
+ * | `msg` | fields |
+ * | --- | --- |
+ * | `lease granted` | `agentId`, `worldId` (worlds only), `protocolVersion` |
+ * | `lease ended` | `agentId`, `worldId`, `reason`: `ttl`, `deregistered`, `admin` or `rotated` |
+ * | `deregistered` | `agentId`, `worldId` |
+ * | `key rotated` | `oldAgentId`, `newAgentId`, `worlds` |
+ * | `world id changed hands` | `worldId`, `previousOwner`, `owner`, `cause` |
+ * | `admin revoked a world's lease` | `worldId`, `agentId` |
+ * | `admin revoked a lease` | `agentId`, `worldId` |
+ * | `admin released a world id` | `worldId`, `previous` |
+ * | `admin transferred a world id` | `worldId`, `previous`, `owner` |
+ *
+ * Refused admin requests (`admin request refused`: `client`, `path`),
+ * webhook failures (`webhook attempt refused`, `webhook attempt failed`,
+ * `webhook given up on`) and watched worlds the gateway cannot join are
+ * warnings and errors, rate-limited per kind.
  *
  * @module
  */
@@ -93,33 +113,15 @@ export const silentLogger: Logger = {
   error() {},
 };
 
-/**
- * At most one line per key per interval; the next line of a key says how
- * many were held back (`suppressed`). For errors a hostile client can cause.
- */
-export class RateLimitedLog {
-  readonly #logger: Logger;
-  readonly #intervalMs: number;
-  readonly #clock: () => number;
-  #keys = new Map<string, { at: number; held: number }>();
+/** A log call as a function of its level: the shape lower layers (the connection layer, `/watch`) take. */
+export type LogFunction = (level: LogLevel, msg: string, fields?: LogFields) => void;
 
-  /** Wraps `logger`, one line per key per `intervalMs` (default 1000). */
-  constructor(logger: Logger, intervalMs = 1000, clock: () => number = Date.now) {
-    this.#logger = logger;
-    this.#intervalMs = intervalMs;
-    this.#clock = clock;
-  }
-
-  /** Logs at `level` unless a line of `key` was logged within the interval. */
-  log(level: LogLevel, key: string, msg: string, fields?: LogFields): void {
-    const now = this.#clock();
-    const entry = this.#keys.get(key);
-    if (entry && now - entry.at < this.#intervalMs) {
-      entry.held++;
-      return;
-    }
-    if (this.#keys.size > 1000) this.#keys.clear(); // keys are a small fixed set; bound it anyway
-    this.#keys.set(key, { at: now, held: 0 });
-    this.#logger[level](msg, entry?.held ? { ...fields, suppressed: entry.held } : fields);
-  }
+/** A {@linkcode Logger} that calls `log` with each line's level. */
+export function loggerFrom(log: LogFunction): Logger {
+  return {
+    debug: (msg, fields) => log("debug", msg, fields),
+    info: (msg, fields) => log("info", msg, fields),
+    warn: (msg, fields) => log("warn", msg, fields),
+    error: (msg, fields) => log("error", msg, fields),
+  };
 }

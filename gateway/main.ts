@@ -82,6 +82,7 @@ async function main(args: string[]): Promise<void> {
     agentId: gateway.identity.agentId,
     url,
     store: gateway.store.kind,
+    metrics: options.metrics !== false,
     dataDir: options.dataDir,
     snapshot: loaded?.source,
     restored: loaded?.contents.records.length,

@@ -2,8 +2,9 @@
  * `GET /metrics`: the gateway in the Prometheus text format, written by
  * `prom-client`. Names follow Prometheus conventions (`_total` counters,
  * `_seconds` and `_bytes` units, a gateway prefix) and every label has a
- * small, fixed set of values: route templates and status codes, never a
- * world or an agent id.
+ * small, fixed set of values: route templates (or `unmatched`), methods from
+ * a fixed set (or `other`), status codes from a fixed set (or their class),
+ * never a world or an agent id, a path or anything else a client chooses.
  *
  * What is counted where it happens (requests, verifications, store calls,
  * expiries) costs a few hundred nanoseconds per request; what can be read
@@ -34,6 +35,57 @@ const LATENCY_BUCKETS = [
   1,
   2.5,
 ];
+
+/** The request methods the gateway serves; any other is counted as `other`. */
+const METHODS: ReadonlySet<string> = new Set([
+  "GET",
+  "HEAD",
+  "POST",
+  "PUT",
+  "DELETE",
+  "OPTIONS",
+  "PATCH",
+]);
+
+/**
+ * A request method as a label: one of a fixed set, else `other`. The HTTP
+ * parser accepts any token as a method, so the client's own would let it
+ * create series (and scrape bytes) without bound.
+ */
+export function methodLabel(method: string): string {
+  return METHODS.has(method) ? method : "other";
+}
+
+/** The status codes the gateway answers with (openapi.yaml's, and the server's own). */
+const STATUSES: ReadonlySet<number> = new Set([
+  101,
+  200,
+  204,
+  206,
+  304,
+  400,
+  403,
+  404,
+  405,
+  408,
+  409,
+  413,
+  415,
+  426,
+  429,
+  431,
+  500,
+  501,
+  502,
+  503,
+  504,
+]);
+
+/** A status code as a label: one of a fixed set, else its class (`2xx` … `5xx`, `other`). */
+export function statusLabel(status: number): string {
+  if (STATUSES.has(status)) return String(status);
+  return status >= 100 && status <= 599 ? `${Math.floor(status / 100)}xx` : "other";
+}
 
 /** What the scrape reads off the gateway's components. */
 export interface MetricsSources {
@@ -78,8 +130,8 @@ export class GatewayMetrics implements MetricsText {
   readonly heartbeats: Counter<"status">;
   /** Signed deregistrations by status. */
   readonly deregistrations: Counter<"status">;
-  /** Time to verify a heartbeat's signature. */
-  readonly verifySeconds: Histogram<string>;
+  /** Time to verify a signed request, by kind (`heartbeat`, `announce`). */
+  readonly verifySeconds: Histogram<"kind">;
   /** Store calls' duration by operation (the Redis store). */
   readonly storeSeconds: Histogram<"op">;
   /** Store calls that failed because the store was unreachable, by operation. */
@@ -119,8 +171,10 @@ export class GatewayMetrics implements MetricsText {
       registers,
     });
     this.verifySeconds = new Histogram({
-      name: `${prefix}heartbeat_verify_duration_seconds`,
-      help: "Time to verify a heartbeat's Ed25519 signature.",
+      name: `${prefix}signature_verify_duration_seconds`,
+      help:
+        "Time to verify a signed request, by kind: heartbeat (its Ed25519 signature, the key cached) or announce (the whole signed request: body, shape, key binding, signature).",
+      labelNames: ["kind"],
       buckets: LATENCY_BUCKETS,
       registers,
     });

@@ -20,6 +20,8 @@
 import { isValidWorldId } from "../protocol/mod.ts";
 import type { ChangeEvent, ChangeFeed } from "./store.ts";
 import { agentView, worldView } from "./_views.ts";
+import { loggerFrom } from "./log.ts";
+import { RateLimitedLog } from "./_rate_limited_log.ts";
 
 /** Where the hub reports what it does; the gateway's logger. */
 export type WatchLog = (
@@ -123,7 +125,7 @@ const LOG_INTERVAL_MS = 10_000;
 export class WatchHub {
   readonly #feed: ChangeFeed;
   readonly #timers: IntervalTimers;
-  readonly #log: WatchLog;
+  readonly #log: RateLimitedLog;
   readonly #maxClients: number;
   readonly #maxPerAddress: number;
   readonly #maxQueued: number;
@@ -135,7 +137,6 @@ export class WatchHub {
   readonly #perAddress = new Map<string, number>();
   /** Each event's SSE block, encoded once for every client. */
   readonly #frames = new WeakMap<ChangeEvent, Uint8Array>();
-  readonly #logged = new Map<string, { at: number; count: number }>();
   #keepAlive: unknown;
   #dropped = 0;
   #rejected = 0;
@@ -147,7 +148,9 @@ export class WatchHub {
       setInterval: (callback, ms) => setInterval(callback, ms),
       clearInterval: (handle) => clearInterval(handle as ReturnType<typeof setInterval>),
     };
-    this.#log = options.log ?? (() => {});
+    this.#log = new RateLimitedLog(loggerFrom(options.log ?? (() => {})), {
+      intervalMs: LOG_INTERVAL_MS,
+    });
     this.#maxClients = options.maxClients ?? 1000;
     this.#maxPerAddress = options.maxClientsPerAddress ?? 16;
     this.#maxQueued = options.maxQueuedBytes ?? 1024 * 1024;
@@ -210,7 +213,7 @@ export class WatchHub {
     }, { highWaterMark: 0, size: (chunk) => chunk.byteLength });
     this.#write(watcher, `retry: ${this.#retryMs}\n\n`);
     this.#start(watcher, parsed.resume).catch((error) => {
-      this.#note("error", "watch: the change feed failed", { error: String(error) });
+      this.#log.error("feed-failed", "watch: the change feed failed", { error: String(error) });
       // Ended, not errored: the client reconnects with its last id, and no
       // stack trace is logged for a stream that failed on purpose.
       this.#remove(watcher);
@@ -225,6 +228,7 @@ export class WatchHub {
 
   /** Ends every stream (clients reconnect elsewhere) and stops the keep-alive timer. */
   close(): void {
+    this.#log.close();
     for (const watcher of [...this.#watchers]) {
       this.#remove(watcher);
       try {
@@ -353,7 +357,7 @@ export class WatchHub {
   /** A client that does not read: its stream is cut, its queue freed. */
   #drop(watcher: Watcher): void {
     this.#dropped++;
-    this.#note("info", "watch: dropped clients that did not read", {
+    this.#log.log("info", "dropped", "watch: dropped clients that did not read", {
       address: watcher.address,
       maxQueuedBytes: this.#maxQueued,
     });
@@ -383,18 +387,6 @@ export class WatchHub {
       this.#frames.set(event, frame);
     }
     return frame;
-  }
-
-  /** Logs a line at most once per {@linkcode LOG_INTERVAL_MS} per message, with a count. */
-  #note(level: "info" | "error", message: string, fields: Record<string, unknown>): void {
-    const now = Date.now();
-    const entry = this.#logged.get(message) ?? { at: -Infinity, count: 0 };
-    entry.count++;
-    this.#logged.set(message, entry);
-    if (now - entry.at < LOG_INTERVAL_MS) return;
-    this.#log(level, message, { ...fields, count: entry.count });
-    entry.at = now;
-    entry.count = 0;
   }
 }
 

@@ -25,6 +25,7 @@
 import { Webhook } from "standardwebhooks";
 import { fromBase64 } from "../protocol/_bytes.ts";
 import { type Logger, silentLogger } from "./log.ts";
+import { RateLimitedLog } from "./_rate_limited_log.ts";
 import { systemTimers, type TimerHandle, type Timers } from "./_timers.ts";
 import type { ChangeEvent, Outbox } from "./store.ts";
 
@@ -133,7 +134,11 @@ export interface WebhookOptions {
   random?: () => number;
   /** The fetch to deliver with. Default: `globalThis.fetch`. */
   fetch?: typeof fetch;
-  /** Where deliveries that are given up on, and failures, are logged. Default: silent. */
+  /**
+   * Where deliveries that are given up on, and failures, are logged: at most
+   * one line per kind (refused, failed, given up, ...) per second, with a
+   * count of those held back. Default: silent.
+   */
   logger?: Logger;
 }
 
@@ -152,6 +157,8 @@ const MAX_HELD = 2000; // events taken and not yet acknowledged, at most
 export class WebhookDispatcher {
   readonly #o: Required<Omit<WebhookOptions, "secret">>;
   readonly #signer: Webhook | undefined;
+  /** A failing receiver fails every attempt: one line per kind per second, with a count. */
+  readonly #limited: RateLimitedLog;
   #queues = new Map<string, Pending[]>(); // worldId (agentId for agent.*) → its events in order
   #held = 0;
   #inFlight = new Map<string, AbortController>(); // queue key → its delivery in flight
@@ -196,6 +203,10 @@ export class WebhookDispatcher {
       if (error) throw new TypeError(`webhook secret ${error}`);
       this.#signer = new Webhook(options.secret);
     }
+    this.#limited = new RateLimitedLog(this.#o.logger, {
+      clock: this.#o.clock,
+      timers: this.#o.timers,
+    });
   }
 
   /** This replica's consumer name. */
@@ -267,7 +278,7 @@ export class WebhookDispatcher {
         if (events.length < BATCH) break;
       }
     } catch (error) {
-      logger.warn("webhook delivery: the outbox could not be read", { error });
+      this.#limited.warn("outbox", "webhook delivery: the outbox could not be read", { error });
     }
   }
 
@@ -304,7 +315,7 @@ export class WebhookDispatcher {
       if (ok || expired) {
         if (!ok) {
           this.gaveUp++;
-          this.#o.logger.error("webhook given up on", {
+          this.#limited.error("gave-up", "webhook given up on", {
             id: pending.event.id,
             event: pending.event.type,
             agentId: pending.event.agentId,
@@ -319,10 +330,14 @@ export class WebhookDispatcher {
         try {
           await this.#o.outbox.ack([pending.event.id]);
         } catch (error) {
-          this.#o.logger.warn("webhook delivered but not acknowledged (it may be sent again)", {
-            id: pending.event.id,
-            error,
-          });
+          this.#limited.warn(
+            "ack",
+            "webhook delivered but not acknowledged (it may be sent again)",
+            {
+              id: pending.event.id,
+              error,
+            },
+          );
         }
         if (this.#held < MAX_HELD / 2) this.poke();
       } else {
@@ -339,7 +354,7 @@ export class WebhookDispatcher {
 
   /** One attempt; true when the receiver answered 2xx. */
   async #attempt(pending: Pending, signal: AbortSignal): Promise<boolean> {
-    const { url, timeoutMs, clock, logger } = this.#o;
+    const { url, timeoutMs, clock } = this.#o;
     pending.attempts++;
     pending.firstAttemptAt ??= clock();
     const id = `msg_${pending.event.id}`;
@@ -369,14 +384,18 @@ export class WebhookDispatcher {
         return true;
       }
       this.failures++;
-      logger.warn("webhook attempt refused", {
+      this.#limited.warn("refused", "webhook attempt refused", {
         id,
         status: response.status,
         attempt: pending.attempts,
       });
     } catch (error) {
       this.failures++;
-      logger.warn("webhook attempt failed", { id, error, attempt: pending.attempts });
+      this.#limited.warn("failed", "webhook attempt failed", {
+        id,
+        error,
+        attempt: pending.attempts,
+      });
     }
     return false;
   }
@@ -432,6 +451,7 @@ export class WebhookDispatcher {
       clearTimeout(timer);
       for (const controller of this.#inFlight.values()) controller.abort();
     }
+    this.#limited.close();
     const undelivered = this.#held;
     if (undelivered > 0) {
       this.#o.logger.warn(

@@ -65,10 +65,13 @@ export interface paths {
         };
         /**
          * The gateway's metrics, in the Prometheus text format.
-         * @description Served unless the gateway was created with `metrics: false`. Every name starts with
-         *     `agentworlds_gateway_`; labels never carry an agent or world id. Among them: live agents
-         *     and worlds, announces, heartbeats and deregistrations by status, HTTP request duration by
-         *     method, route template and status, heartbeat verification time, webhook deliveries by
+         * @description Served unless turned off (`METRICS=off`, or `metrics: false` for an embedded gateway):
+         *     then this route is 404 and nothing is collected. Every name starts with
+         *     `agentworlds_gateway_`; every label takes values from a fixed set: never an agent or world
+         *     id, a path or a client's own method (methods other than GET, HEAD, POST, PUT, DELETE,
+         *     OPTIONS and PATCH are `other`). Among them: live agents and worlds, announces, heartbeats
+         *     and deregistrations by status, HTTP request duration by method, route template and
+         *     status, signature verification time by kind (heartbeat, announce), webhook deliveries by
          *     outcome with queue depth and age, snapshot duration and size, store latency and errors
          *     (shared store), `/ws` watchers and `/watch` clients, expiry lag, resident memory and
          *     event-loop lag. While the directory's store cannot be reached the figures read from it

@@ -32,6 +32,21 @@ export interface SpawnOptions {
   flags?: string[];
   /** Runs it under `ulimit -n` of this many file descriptors (through `sh`). Default: inherited. */
   fdLimit?: number;
+  /**
+   * The port on 127.0.0.1 the task was told to listen on (see
+   * {@linkcode freePort}): it is ready once a connection there succeeds, for
+   * a task that prints no "listening on" line at its log level. Default:
+   * wait for the line.
+   */
+  port?: number;
+}
+
+/** A port on 127.0.0.1 that was free a moment ago, for a process told to listen on it. */
+export function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
 }
 
 /**
@@ -48,10 +63,10 @@ const BASE_ENV: Record<string, string> = { NO_COLOR: "1", SHUTDOWN_DRAIN_MS: "0"
 export function spawnTask(
   task: keyof typeof denoJson.tasks,
   env: Record<string, string>,
-  { timeoutMs = 15_000, flags = [], fdLimit }: SpawnOptions = {},
+  { timeoutMs = 15_000, flags = [], fdLimit, port }: SpawnOptions = {},
 ): Promise<Spawned> {
   const [subcommand, ...args] = taskArgs(task);
-  return spawnDeno([subcommand, ...flags, ...args], env, { timeoutMs, name: task, fdLimit });
+  return spawnDeno([subcommand, ...flags, ...args], env, { timeoutMs, name: task, fdLimit, port });
 }
 
 /**
@@ -62,10 +77,11 @@ export function spawnTask(
 export async function spawnDeno(
   args: string[],
   env: Record<string, string>,
-  { timeoutMs = 15_000, name = args.join(" "), fdLimit }: {
+  { timeoutMs = 15_000, name = args.join(" "), fdLimit, port }: {
     timeoutMs?: number;
     name?: string;
     fdLimit?: number;
+    port?: number;
   } = {},
 ): Promise<Spawned> {
   const argv = [Deno.execPath(), ...args];
@@ -95,7 +111,22 @@ export async function spawnDeno(
     }
   };
   const pumps = Promise.all([pump(process.stdout), pump(process.stderr)]);
+  let exited = false;
+  if (port !== undefined) {
+    (async () => {
+      while (!exited && found === undefined) {
+        try {
+          (await Deno.connect({ hostname: "127.0.0.1", port })).close();
+          found = `http://127.0.0.1:${port}`;
+          listening.resolve(found);
+        } catch {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      }
+    })();
+  }
   const status = process.status.then(async (s) => {
+    exited = true;
     await pumps;
     listening.reject(new Error(`${name} exited with ${s.code} before listening:\n${output}`));
     return s;

@@ -29,6 +29,7 @@ Deno.test("an empty environment gives the documented defaults", () => {
     },
     adminToken: undefined,
     logLevel: "info",
+    metrics: true,
     shutdownDrainMs: 2000,
     maxConnections: 10_000,
     maxConnectionsPerAddress: 512,
@@ -75,6 +76,15 @@ Deno.test("the connection limits and deadlines are read from the environment", (
   );
 });
 
+Deno.test("METRICS turns /metrics and its collection on (the default) or off", () => {
+  for (const value of ["off", "false", " off "]) {
+    assertEquals(configFromEnv(from({ METRICS: value })).metrics, false, value);
+  }
+  for (const value of ["on", "true", ""]) {
+    assertEquals(configFromEnv(from({ METRICS: value })).metrics, true, value);
+  }
+});
+
 Deno.test("small TTL and snapshot intervals are accepted", () => {
   const options = configFromEnv(from({ STALE_TTL_MS: "2000", SNAPSHOT_INTERVAL_MS: "500" }));
   assertEquals([options.staleTtlMs, options.snapshotIntervalMs], [2000, 500]);
@@ -100,6 +110,7 @@ Deno.test("every malformed value is refused with the variable's name", () => {
     ["NEW_LEASE_RATE", "10"],
     ["BAD_SIGNATURE_RATE", "10/0"],
     ["LOG_LEVEL", "verbose"],
+    ["METRICS", "no"],
     ["OWNER_RETENTION_MS", "5"],
     ["REDIS_URL", "http://redis:6379"],
     ["REDIS_PREFIX", "has space"],

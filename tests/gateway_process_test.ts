@@ -4,7 +4,7 @@ import {
   generateIdentity,
   type Identity,
 } from "../protocol/mod.ts";
-import { runTask, spawnTask } from "./_process.ts";
+import { freePort, runTask, spawnTask } from "./_process.ts";
 import { assert, assertEquals, assertMatch } from "./assert.ts";
 
 async function announce(url: string, identity: Identity, worldId: string): Promise<number> {
@@ -336,6 +336,79 @@ Deno.test("a look-alike variable and a short TTL are logged as warnings, and the
     } finally {
       await gateway.kill("SIGTERM");
     }
+  } finally {
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
+
+Deno.test("LOG_LEVEL=warn writes warnings and no info line; METRICS=off serves no /metrics", async () => {
+  const dataDir = await Deno.makeTempDir();
+  const identity = await generateIdentity();
+  try {
+    // At warn the gateway prints no "listening on" line: it is told its port.
+    const port = freePort();
+    const gateway = await spawnTask(
+      "gateway",
+      env(dataDir, { HTTP_PORT: String(port), LOG_LEVEL: "warn", METRICS: "off", METRIX: "1" }),
+      { port },
+    );
+    let output: string;
+    try {
+      assertEquals(await announce(gateway.url, identity, "quiet-world"), 200);
+      const metrics = await fetch(`${gateway.url}/metrics`);
+      assertEquals(metrics.status, 404);
+      await metrics.body?.cancel();
+    } finally {
+      await gateway.kill("SIGTERM");
+      output = gateway.output();
+    }
+    const lines = output.split("\n").filter((line) => line.trim() !== "").map((line) =>
+      JSON.parse(line)
+    );
+    assertEquals(lines.map((line) => [line.level, line.variable, line.meant]), [
+      ["warn", "METRIX", "METRICS"],
+    ], "the warning only: no listening, grant or stop line at info");
+    for (const line of lines) {
+      assertMatch(line.time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      assertEquals(typeof line.msg, "string");
+    }
+  } finally {
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
+
+Deno.test("at the default LOG_LEVEL every line is one JSON object, a grant among them", async () => {
+  const dataDir = await Deno.makeTempDir();
+  const identity = await generateIdentity();
+  try {
+    const gateway = await spawnTask("gateway", env(dataDir));
+    let output: string;
+    try {
+      assertEquals(await announce(gateway.url, identity, "loud-world"), 200);
+      const metrics = await fetch(`${gateway.url}/metrics`);
+      assertEquals(metrics.status, 200, "METRICS is on by default");
+      await metrics.body?.cancel();
+    } finally {
+      await gateway.kill("SIGTERM");
+      output = gateway.output();
+    }
+    const lines = output.split("\n").filter((line) => line.trim() !== "").map((line) =>
+      JSON.parse(line)
+    );
+    for (const line of lines) {
+      assertEquals(typeof line.time, "string");
+      assertEquals(typeof line.level, "string");
+      assertEquals(typeof line.msg, "string");
+    }
+    const msgs = lines.map((line) => line.msg);
+    assert(msgs.some((msg) => msg.startsWith("gateway listening on ")), msgs.join(" | "));
+    const granted = lines.find((line) => line.msg === "lease granted");
+    assertEquals([granted?.level, granted?.agentId, granted?.worldId], [
+      "info",
+      identity.agentId,
+      "loud-world",
+    ]);
+    assert(msgs.includes("stopped"), msgs.join(" | "));
   } finally {
     await Deno.remove(dataDir, { recursive: true });
   }

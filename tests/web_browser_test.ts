@@ -1,8 +1,10 @@
 /**
  * The web page and the API docs in a real headless Chromium, against a real
- * gateway and real worlds on 127.0.0.1: the live list follows announces and
- * expiries without a reload, a person watches, joins and moves in a world
- * through `/ws`, and `/docs` renders without a CSP violation. Screenshots
+ * gateway and real worlds on 127.0.0.1: the live list follows announces,
+ * goodbyes and leases that run out without a reload, tells unreachable
+ * worlds from worlds without an endpoint and says when it is cut short; a
+ * person watches, joins and moves in a world through `/ws`; and `/docs`
+ * renders without a CSP violation. Screenshots
  * are kept under each test's temp dir (their paths are printed).
  */
 import { createGateway, type Gateway } from "../gateway/mod.ts";
@@ -10,6 +12,7 @@ import { startGridWorld } from "../examples/grid_world.ts";
 import { browserTest, DESKTOP, type Page, PHONE, waitForText } from "./_browser.ts";
 import { spawnTask } from "./_process.ts";
 import { assert, assertEquals } from "./assert.ts";
+import { createAnnounce, generateIdentity, type Identity } from "../protocol/mod.ts";
 
 async function startGateway(
   dir: string,
@@ -30,10 +33,43 @@ function listed(page: Page): Promise<string[]> {
   return page.$$eval("#worlds li h2", (items) => items.map((item) => item.textContent ?? ""));
 }
 
+/** The reasons the gateway's feed gave for each world's expiry. */
+function expiries(gateway: Gateway): { reasons: Map<string, string>; stop: () => void } {
+  const reasons = new Map<string, string>();
+  const stop = gateway.store.feed.subscribe((event) => {
+    if (event.type === "world.expired" && event.worldId !== undefined) {
+      reasons.set(event.worldId, event.reason ?? "");
+    }
+  });
+  return { reasons, stop };
+}
+
+/** Announces a world straight to the gateway (a world that then says nothing more). */
+async function announceWorld(
+  url: string,
+  worldId: string,
+  name: string,
+  endpoints = [{ address: "127.0.0.1", port: 9, transport: "tcp" }],
+): Promise<Identity> {
+  const identity = await generateIdentity();
+  const body = await createAnnounce(identity, {
+    alias: name,
+    endpoints,
+    capabilities: [`world:${worldId}`],
+  });
+  const response = await fetch(`${url}/peer/announce`, {
+    method: "POST",
+    body: JSON.stringify(body),
+  });
+  assertEquals(response.status, 200, await response.text());
+  return identity;
+}
+
 browserTest(
-  "the page lists a world announced after it loaded and drops it when its lease ends",
+  "the page lists a world announced after it loaded and drops it when it says goodbye",
   async ({ page, dir, problems, screenshot }) => {
-    const [gateway, url] = await startGateway(`${dir}/gateway`, 1500);
+    const [gateway, url] = await startGateway(`${dir}/gateway`, 90_000);
+    const ended = expiries(gateway);
     let world: Awaited<ReturnType<typeof startGridWorld>>["world"] | undefined;
     try {
       await page.setViewport(PHONE);
@@ -64,20 +100,149 @@ browserTest(
       await waitForText(page, "#worlds", "Late Comer");
       assertEquals(await listed(page), ["Late Comer"]);
       await waitForText(page, "#count", "1 live world");
-      assertEquals(
-        await page.$eval("#worlds li", (item) => item.textContent?.includes("reachable")),
-        true,
-      );
+      assertEquals(await page.$eval("#worlds li .reach", (span) => span.textContent), "reachable");
+      assertEquals(await page.$eval("#truncated", (note) => note.hasAttribute("hidden")), true);
       await screenshot("directory-phone");
 
-      // Silent from now on: the lease runs out and the stream says so.
+      // A signed goodbye (the world's stop deregisters): gone at once, long before its TTL.
       await world.stop();
       world = undefined;
       await waitForText(page, "#count", "No world is live", 10_000);
       assertEquals(await listed(page), []);
+      assertEquals(ended.reasons.get("late-comer"), "deregistered");
       assertEquals(problems, [], "no console error or CSP violation");
     } finally {
+      ended.stop();
       await world?.stop();
+      await gateway.stop();
+    }
+  },
+);
+
+browserTest(
+  "the page drops a world that goes silent when its lease runs out, with no goodbye",
+  async ({ page, dir, problems, screenshot }) => {
+    const ttlMs = 2000;
+    const [gateway, url] = await startGateway(`${dir}/gateway`, ttlMs);
+    const ended = expiries(gateway);
+    try {
+      await page.setViewport(PHONE);
+      await page.goto(url, { waitUntil: "load" });
+      await waitForText(page, "#connection", "Live");
+      // One announce, then nothing: no heartbeat, no deregistration.
+      const announcedAt = Date.now();
+      await announceWorld(url, "silent-type", "Silent Type");
+      await waitForText(page, "#worlds", "Silent Type");
+      assertEquals(await listed(page), ["Silent Type"]);
+      await screenshot("silent-world-listed");
+      await waitForText(page, "#count", "No world is live", ttlMs + 10_000);
+      const goneAfter = Date.now() - announcedAt;
+      assertEquals(await listed(page), []);
+      assertEquals(ended.reasons.get("silent-type"), "ttl", "the lease ran out");
+      assert(goneAfter >= ttlMs, `gone ${goneAfter} ms after its announce, before its TTL`);
+      await screenshot("silent-world-expired");
+      assertEquals(problems, [], "no console error or CSP violation");
+    } finally {
+      ended.stop();
+      await gateway.stop();
+    }
+  },
+);
+
+browserTest(
+  "the page tells an unreachable world, with when it was last reached, from one with no endpoint",
+  async ({ page, dir, problems, screenshot }) => {
+    const [gateway, url] = await startGateway(`${dir}/gateway`, 90_000);
+    try {
+      const reached = await announceWorld(url, "reached", "Reached");
+      const quiet = await announceWorld(url, "gone-quiet", "Gone Quiet");
+      await announceWorld(url, "no-door", "No Door", []);
+      // What the bridge records when its calls to a world succeed, then fail.
+      await gateway.store.setReachable(reached.agentId, true);
+      await gateway.store.setReachable(quiet.agentId, true);
+      await gateway.store.setReachable(quiet.agentId, false);
+
+      await page.setViewport(DESKTOP);
+      await page.goto(url, { waitUntil: "load" });
+      await waitForText(page, "#connection", "Live");
+      const reach = () =>
+        page.$$eval("#worlds li", (items) =>
+          Object.fromEntries(items.map((item) => [
+            item.querySelector("h2")?.textContent ?? "",
+            item.querySelector(".reach")?.textContent ?? "",
+          ])));
+      const shown = await reach();
+      assertEquals(shown["Reached"], "reachable");
+      assertEquals(shown["No Door"], "no endpoint");
+      assert(
+        /^unreachable, last reached \d+ s ago$/.test(shown["Gone Quiet"]),
+        shown["Gone Quiet"],
+      );
+
+      // Marked unreachable while the page is open: the change stream says so.
+      await gateway.store.setReachable(reached.agentId, false);
+      await page.waitForFunction(
+        `[...document.querySelectorAll("#worlds li")].find((li) =>
+          li.querySelector("h2").textContent === "Reached")
+          ?.querySelector(".reach").textContent.startsWith("unreachable, last reached")`,
+        { timeout: 10_000, polling: 50 },
+      ).then((handle) => handle.dispose());
+      await screenshot("reachability-desktop");
+
+      await page.click(`#worlds a[href="#/world/gone-quiet"]`);
+      await waitForText(page, "#world-details", "unreachable, last reached");
+      await page.click(`a[href="#/"]`);
+      await page.click(`#worlds a[href="#/world/no-door"]`);
+      await waitForText(page, "#world-details", "no endpoint");
+      assertEquals(problems, [], "no console error or CSP violation");
+    } finally {
+      await gateway.stop();
+    }
+  },
+);
+
+browserTest(
+  "a directory longer than the page lists says the list is cut short",
+  async ({ page, dir, problems }) => {
+    const [gateway, url] = await startGateway(`${dir}/gateway`, 90_000);
+    try {
+      // Every page of /worlds says there is another: the page stops at its cap and says so.
+      const { revision } = await (await fetch(`${url}/worlds`)).json();
+      let pages = 0;
+      await page.setRequestInterception(true);
+      page.on("request", (request) => {
+        const asked = new URL(request.url());
+        if (asked.pathname !== "/worlds") return request.continue();
+        const n = pages++;
+        request.respond({
+          status: 200,
+          contentType: "application/json",
+          body: JSON.stringify({
+            worlds: [{
+              worldId: `far-${n}`,
+              agentId: `aw:sha256:${"0".repeat(63)}${n % 10}`,
+              name: `Far ${n}`,
+              slug: `far-${n}`,
+              endpoints: [],
+              reachable: false,
+              lastSeen: Date.now(),
+            }],
+            nextCursor: `after-${n}`,
+            revision,
+          }),
+        });
+      });
+      await page.setViewport(DESKTOP);
+      await page.goto(url, { waitUntil: "load" });
+      await waitForText(page, "#truncated", "This list stops at 20,000 worlds and more are live");
+      assertEquals(await page.$eval("#truncated", (note) => note.hasAttribute("hidden")), false);
+      assertEquals(
+        await page.$eval("#count", (count) => count.textContent),
+        "20 live worlds shown; more are live",
+      );
+      assertEquals(pages, 20, "the page read its 20 pages and stopped");
+      assertEquals(problems, [], "no console error or CSP violation");
+    } finally {
       await gateway.stop();
     }
   },

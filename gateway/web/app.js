@@ -3,7 +3,7 @@
 const $ = (id) => document.getElementById(id);
 const WORLD_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const PAGE = 1000;
-const MAX_PAGES = 20;
+const MAX_PAGES = 20; // the page holds at most PAGE × MAX_PAGES worlds; it says when there are more
 
 /** worldId → the /worlds item, and → its list item. */
 let worlds = new Map();
@@ -12,6 +12,7 @@ let source;
 let backoff = 1000;
 let retryTimer;
 let skew = 0; // the gateway's clock minus ours, from the Date header
+let truncated = false; // the listing stopped at MAX_PAGES with more to come
 
 // ---- the directory -------------------------------------------------------
 
@@ -31,7 +32,7 @@ async function listAll() {
     cursor = body.nextCursor;
     if (!cursor) break;
   }
-  return { listed, revision };
+  return { listed, revision, truncated: Boolean(cursor) };
 }
 
 /** Lists, then watches from the listing's revision; on failure, again with backoff. */
@@ -39,8 +40,10 @@ async function sync() {
   clearTimeout(retryTimer);
   source?.close();
   try {
-    const { listed, revision } = await listAll();
+    const listing = await listAll();
+    const { listed, revision } = listing;
     worlds = listed;
+    truncated = listing.truncated;
     renderList();
     watch(revision);
   } catch {
@@ -105,17 +108,31 @@ function row(world) {
     rows.set(world.worldId, item);
   }
   const link = el("a", { href: `#/world/${encodeURIComponent(world.worldId)}` }, world.name);
+  const reach = reachability(world);
   item.replaceChildren(
     el("h2", {}, link),
     el("span", { class: "id" }, world.worldId),
-    el(
-      "span",
-      { class: world.reachable ? "ok" : "warn" },
-      world.reachable ? "reachable" : "no endpoint",
-    ),
+    el("span", { class: `${reach.class} reach` }, ...reach.text),
     el("span", {}, "seen ", seenTime(world.lastSeen)),
   );
   return item;
+}
+
+/**
+ * What the page says of a world's reachability: reachable; unreachable (the
+ * gateway's calls to its endpoints failed), with when it last answered; or
+ * no endpoint at all.
+ */
+function reachability(world) {
+  if (world.reachable) return { class: "ok", text: ["reachable"] };
+  if (!world.endpoints?.length) return { class: "warn", text: ["no endpoint"] };
+  if (typeof world.lastReachableAt !== "number") {
+    return { class: "warn", text: ["unreachable"] };
+  }
+  return {
+    class: "warn",
+    text: ["unreachable, last reached ", agoTime(world.lastReachableAt, "reached")],
+  };
 }
 
 function renderList() {
@@ -128,13 +145,34 @@ function renderCount() {
   const n = worlds.size;
   $("count").textContent = n === 0
     ? "No world is live right now."
+    : truncated
+    ? `${n.toLocaleString("en-US")} live worlds shown; more are live`
     : `${n} live world${n === 1 ? "" : "s"}`;
+  const note = $("truncated");
+  if (truncated && note.hidden) {
+    note.replaceChildren(
+      `This list stops at ${(PAGE * MAX_PAGES).toLocaleString("en-US")} worlds and more are live: `,
+      "every world is in ",
+      el("a", { href: "/worlds" }, "/worlds"),
+      ".",
+    );
+  }
+  note.hidden = !truncated;
+}
+
+/** A `<time>` saying how long ago `ms` was; it ticks. `kind` tells "last seen" from others. */
+function agoTime(ms, kind) {
+  const time = el("time", {
+    datetime: new Date(ms).toISOString(),
+    "data-at": ms,
+    "data-kind": kind,
+  });
+  time.textContent = ago(ms);
+  return time;
 }
 
 function seenTime(lastSeen) {
-  const time = el("time", { datetime: new Date(lastSeen).toISOString(), "data-seen": lastSeen });
-  time.textContent = ago(lastSeen);
-  return time;
+  return agoTime(lastSeen, "seen");
 }
 
 function ago(ms) {
@@ -145,8 +183,8 @@ function ago(ms) {
 }
 
 function tick() {
-  for (const time of document.querySelectorAll("time[data-seen]")) {
-    time.textContent = ago(Number(time.dataset.seen));
+  for (const time of document.querySelectorAll("time[data-at]")) {
+    time.textContent = ago(Number(time.dataset.at));
   }
 }
 
@@ -154,14 +192,18 @@ function tick() {
 async function refreshSeen() {
   if (document.hidden || !source || source.readyState !== EventSource.OPEN) return;
   try {
-    const { listed } = await listAll();
+    const { listed, truncated: more } = await listAll();
+    if (more !== truncated) {
+      truncated = more;
+      renderCount();
+    }
     for (const [id, world] of worlds) {
       const fresh = listed.get(id);
       if (fresh && fresh.lastSeen > world.lastSeen) world.lastSeen = fresh.lastSeen;
     }
     for (const [id, item] of rows) {
-      const time = item.querySelector("time");
-      if (time) time.dataset.seen = worlds.get(id).lastSeen;
+      const time = item.querySelector('time[data-kind="seen"]');
+      if (time) time.dataset.at = worlds.get(id).lastSeen;
     }
     tick();
   } catch {
@@ -211,7 +253,7 @@ async function renderWorld() {
     ? [
       ["World id", detail.worldId],
       ["Agent id", detail.agentId],
-      ["Reachable", detail.reachable ? "yes" : "no endpoint"],
+      ["Reachable", detail.reachable ? "yes" : el("span", {}, ...reachability(detail).text)],
       ["Endpoints", detail.endpoints.map((e) => `${e.address}:${e.port}`).join(", ") || "none"],
       ["Watching", String(detail.subscribers)],
       ["Last seen", seenTime(detail.lastSeen)],
