@@ -10,7 +10,7 @@
  * | `msg` | fields |
  * | --- | --- |
  * | `lease granted` | `agentId`, `worldId` (worlds only), `protocolVersion` |
- * | `lease ended` | `agentId`, `worldId`, `reason`: `ttl`, `deregistered`, `admin` or `rotated` |
+ * | `world went offline`, `agent went offline` | `agentId`, `worldId`, `reason`: `ttl`, `deregistered`, `admin` or `rotated` |
  * | `deregistered` | `agentId`, `worldId` |
  * | `key rotated` | `oldAgentId`, `newAgentId`, `worlds` |
  * | `world id changed hands` | `worldId`, `previousOwner`, `owner`, `cause` |
@@ -18,6 +18,7 @@
  * | `admin revoked a lease` | `agentId`, `worldId` |
  * | `admin released a world id` | `worldId`, `previous` |
  * | `admin transferred a world id` | `worldId`, `previous`, `owner` |
+ * | `admin listed world ids`, `admin inspected a world id` | `client`, and what was asked |
  *
  * Refused admin requests (`admin request refused`: `client`, `path`),
  * webhook failures (`webhook attempt refused`, `webhook attempt failed`,

@@ -124,7 +124,7 @@ Deno.test("grants, TTL expiries and deregistrations are logged at info with thei
     // Silent past its TTL: the sweep ends it, reason ttl.
     h.clock.advance(h.gateway.store.ttlMs + 1);
     await h.gateway.sweep();
-    const [expired] = find(lines, "lease ended");
+    const [expired] = find(lines, "world went offline");
     assertEquals(
       { level: expired.level, agentId: expired.agentId, worldId: expired.worldId },
       { level: "info", agentId: w.identity.agentId, worldId: "logged-world" },
@@ -140,7 +140,9 @@ Deno.test("grants, TTL expiries and deregistrations are logged at info with thei
     assertEquals(deregistered.level, "info");
     assertEquals(deregistered.agentId, again.identity.agentId);
     assertEquals(deregistered.worldId, "leaving-world");
-    const ended = find(lines, "lease ended").find((line) => line.worldId === "leaving-world");
+    const ended = find(lines, "world went offline").find((line) =>
+      line.worldId === "leaving-world"
+    );
     assertEquals(ended?.reason, "deregistered");
   }));
 
@@ -154,7 +156,7 @@ Deno.test("admin revokes, releases and transfers are logged at info with their f
       { level: revoked.level, worldId: revoked.worldId, agentId: revoked.agentId },
       { level: "info", worldId: "ruled", agentId: w.identity.agentId },
     );
-    assertEquals(find(lines, "lease ended")[0].reason, "admin");
+    assertEquals(find(lines, "world went offline")[0].reason, "admin");
 
     const agent = await makeWorld("held");
     await h.post("/peer/announce", await agent.announce(h.clock.now + 1));
