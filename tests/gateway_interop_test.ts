@@ -270,6 +270,7 @@ Deno.test("the gateway serves its signed agent card, in the newest version or th
   withHarness(async (h) => {
     const card = await h.request("/.well-known/agent.json");
     assertEquals(card.status, 200);
+    assertEquals(card.headers.get("cache-control"), "public, max-age=300", "as the reference");
     const text = await card.text();
     assert(await verifyAgentCard(text, h.gateway.identity.publicKeyB64));
     assertEquals(JSON.parse(text).extensions.agentworld.version, "1.6");
