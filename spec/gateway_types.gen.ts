@@ -3130,10 +3130,12 @@ export interface operations {
         parameters: {
             query: {
                 /**
-                 * @description The id of the world to watch.
+                 * @description The world to watch: its slug (the directory's `worldId`) or its `aw:sha256:` key id
+                 *     (what 1.4+ clients call its worldId), as `GET /worlds/{worldId}` takes. Either way the
+                 *     `subscribed` frame names it by its slug, and watchers of one world share its caps.
                  * @example pixel-city
                  */
-                world: components["schemas"]["WorldId"];
+                world: components["schemas"]["WorldRef"];
             };
             header?: never;
             path?: never;

@@ -156,6 +156,9 @@ Deno.test("a missing or unknown world is an error frame and a close", async () =
       ], [
         "?world=..%2F",
         /invalid worldId/,
+      ], [
+        `?world=aw%3Asha256%3A${"0".repeat(64)}`,
+        /^no live world aw:sha256:0{64}$/,
       ]] as const
     ) {
       const client = new Client(wsUrl(s.url, query));
