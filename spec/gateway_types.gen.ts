@@ -1075,6 +1075,8 @@ export interface components {
             name: string;
             /** @description The same as `worldId`, under the name 1.4+ readers use. */
             slug: components["schemas"]["WorldId"];
+            /** @description The version the lease was announced with; the bridge speaks it to the world. */
+            protocolVersion: components["schemas"]["ProtocolVersion"];
             endpoints: components["schemas"]["Endpoint"][];
             reachable: components["schemas"]["Reachable"];
             lastReachableAt?: components["schemas"]["LastReachableAt"];

@@ -98,6 +98,7 @@ for (const vectors of ALL_VECTORS as WireVectors[]) {
       assertEquals(listed[0].slug, slug);
       assertEquals(listed[0].agentId, identity.agentId);
       assertEquals(listed[0].name, fields.alias);
+      assertEquals(listed[0].protocolVersion, version);
       assertEquals(listed[0].lastSeen, h.clock.now);
       for (
         const path of [
