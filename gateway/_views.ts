@@ -54,6 +54,7 @@ export function worldView(record: LeaseRecord): Record<string, unknown> {
     agentId: record.agentId,
     name: record.alias,
     slug: record.worldId,
+    protocolVersion: record.protocolVersion,
     endpoints: record.endpoints,
     ...reachability(record),
     lastSeen: record.lastSeen,

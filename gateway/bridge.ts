@@ -13,6 +13,7 @@
 import type { Context, Hono } from "hono";
 import type { ConnInfo } from "./http.ts";
 import {
+  agentIdFromPathSegment,
   createPeerMessage,
   type Endpoint,
   generateIdentity,
@@ -201,11 +202,14 @@ export class Bridge {
 
   /** Adds `GET /ws` and `POST /peer/message` to the app. */
   mount(app: Hono<{ Bindings: ConnInfo | undefined }>, guard?: RouteGuard): void {
-    app.get("/ws", (c) => {
-      const worldId = c.req.query("world");
+    app.get("/ws", async (c) => {
       const client = guard?.clientOf(c) ?? "unknown";
-      const refused = this.#admit(c, client, worldId);
+      const refused = this.#admit(c, client);
       if (refused) return refused;
+      // Watchers of one world share one key (its slug), however they named it.
+      const worldId = await this.#slugOf(c.req.query("world"));
+      const crowded = this.#admitToWorld(c, worldId);
+      if (crowded) return crowded;
       const upgrade = upgradeWebSocket(c.req.raw, {
         maxMessageBytes: MAX_CLIENT_MESSAGE_BYTES,
         maxBufferedBytes: MAX_WATCHER_BUFFERED_BYTES,
@@ -229,20 +233,40 @@ export class Bridge {
   }
 
   /**
+   * The directory's id (slug) of the world `?world=` names: a slug as it is,
+   * or a 1.4+ key id (`aw:sha256:…`) of a live world. Anything else is
+   * returned unchanged, for `#open` to refuse.
+   */
+  async #slugOf(asked: string | undefined): Promise<string | undefined> {
+    const agentId = asked === undefined ? undefined : agentIdFromPathSegment(asked);
+    if (agentId === undefined) return asked;
+    // Unreachable store: the socket is told so once it opens.
+    const record = await this.#options.store.get(agentId).catch(() => undefined);
+    return record?.worldId ?? asked;
+  }
+
+  /** A refusal before any upgrade: 429, or 503 when the gateway is full. */
+  #refuse(
+    c: Context<{ Bindings: ConnInfo | undefined }>,
+    status: 429 | 503,
+    error: string,
+    retryAfter = 5,
+  ): Response {
+    c.header("retry-after", String(retryAfter));
+    return c.json({ error }, status);
+  }
+
+  /**
    * Whether a new watcher may connect: the client's upgrade quota, then the
-   * caps on watchers in all, per client address and per world. A refusal is
-   * an HTTP answer before any upgrade (429, or 503 when the gateway is full).
+   * caps on watchers in all and per client address.
    */
   #admit(
     c: Context<{ Bindings: ConnInfo | undefined }>,
     client: string,
-    worldId: string | undefined,
   ): Response | undefined {
     const limits = this.#limits;
-    const refuse = (status: 429 | 503, error: string, retryAfter = 5) => {
-      c.header("retry-after", String(retryAfter));
-      return c.json({ error }, status);
-    };
+    const refuse = (status: 429 | 503, error: string, retryAfter?: number) =>
+      this.#refuse(c, status, error, retryAfter);
     const quota = this.#options.upgrades;
     if (quota && !quota.take(client)) {
       return refuse(429, "too many WebSocket upgrades from this address", quota.retryAfter(client));
@@ -253,13 +277,17 @@ export class Bridge {
     if ((this.#perAddress.get(client) ?? 0) >= limits.maxWatchersPerAddress) {
       return refuse(429, `at most ${limits.maxWatchersPerAddress} watchers per client address`);
     }
-    if (worldId !== undefined && (this.#perWorld.get(worldId) ?? 0) >= limits.maxWatchersPerWorld) {
-      return refuse(
-        429,
-        `world ${worldId} has ${limits.maxWatchersPerWorld} watchers, the most allowed`,
-      );
-    }
     return undefined;
+  }
+
+  /** Whether the world has room for another watcher. */
+  #admitToWorld(
+    c: Context<{ Bindings: ConnInfo | undefined }>,
+    worldId: string | undefined,
+  ): Response | undefined {
+    const most = this.#limits.maxWatchersPerWorld;
+    if (worldId === undefined || (this.#perWorld.get(worldId) ?? 0) < most) return undefined;
+    return this.#refuse(c, 429, `world ${worldId} has ${most} watchers, the most allowed`);
   }
 
   #count(client: string, worldId: string | undefined, delta: 1 | -1): void {
@@ -291,6 +319,8 @@ export class Bridge {
 
   async #open(socket: ServerWebSocket, worldId: string | undefined): Promise<void> {
     if (!worldId) return this.#fail(socket, "missing ?world=<worldId>");
+    // A key id that names no live world (a live one was turned into its slug).
+    if (agentIdFromPathSegment(worldId)) return this.#fail(socket, `no live world ${worldId}`);
     if (!isValidWorldId(worldId)) return this.#fail(socket, "invalid worldId");
     const record = await this.#options.store.getWorld(worldId);
     if (!record) return this.#fail(socket, `no live world ${worldId}`);

@@ -43,6 +43,8 @@ import {
 export const MAX_HEARTBEAT_BYTES: number = BODY_LIMITS.heartbeat;
 /** Default and largest page of a listing. */
 export const PAGE_LIMITS = Object.freeze({ default: 100, max: 1000 });
+/** `Cache-Control` of the agent card: the reference gateway's. */
+const AGENT_CARD_CACHE_CONTROL = "public, max-age=300";
 /** Seconds a client is told to wait when the store is unreachable. */
 export const STORE_RETRY_AFTER_S = 5;
 
@@ -376,7 +378,11 @@ export function createHttpApp(ctx: HttpContext): Hono<{ Bindings: ConnInfo | und
       });
       cards.set(asked, card);
     }
-    return c.body(await card, 200, { "content-type": "application/json; charset=utf-8" });
+    // Cacheable for five minutes, as the reference gateway serves it.
+    return c.body(await card, 200, {
+      "content-type": "application/json; charset=utf-8",
+      "cache-control": AGENT_CARD_CACHE_CONTROL,
+    });
   });
 
   app.get("/peer/peers", async (c) => {

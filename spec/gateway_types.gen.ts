@@ -1116,6 +1116,8 @@ export interface components {
             name: string;
             /** @description The same as `worldId`, under the name 1.4+ readers use. */
             slug: components["schemas"]["WorldId"];
+            /** @description The version the lease was announced with; the bridge speaks it to the world. */
+            protocolVersion: components["schemas"]["ProtocolVersion"];
             endpoints: components["schemas"]["Endpoint"][];
             reachable: components["schemas"]["Reachable"];
             lastReachableAt?: components["schemas"]["LastReachableAt"];
@@ -2344,6 +2346,8 @@ export interface operations {
             200: {
                 headers: {
                     "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    /** @description The card may be cached for five minutes, as the reference gateway's. */
+                    "Cache-Control": "public, max-age=300";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3187,10 +3191,12 @@ export interface operations {
         parameters: {
             query: {
                 /**
-                 * @description The id of the world to watch.
+                 * @description The world to watch: its slug (the directory's `worldId`) or its `aw:sha256:` key id
+                 *     (what 1.4+ clients call its worldId), as `GET /worlds/{worldId}` takes. Either way the
+                 *     `subscribed` frame names it by its slug, and watchers of one world share its caps.
                  * @example pixel-city
                  */
-                world: components["schemas"]["WorldId"];
+                world: components["schemas"]["WorldRef"];
             };
             header?: never;
             path?: never;

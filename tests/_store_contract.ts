@@ -347,6 +347,30 @@ export function defineStoreContract(factory: StoreFactory): void {
   });
 
   test(
+    "a lease keeps the protocol version it was announced with, and a re-announce in another one replaces it",
+    async (store) => {
+      const rev = await store.feed.revision();
+      const agentId = announceInput(1).agentId;
+      assert((await store.announce(announceInput(1, { protocolVersion: "1.6" }))).ok);
+      assertEquals((await store.get(agentId))?.protocolVersion, "1.6");
+      assertEquals((await store.getWorld("w1"))?.protocolVersion, "1.6");
+      assertEquals((await store.listWorlds(10)).records[0].protocolVersion, "1.6");
+      assertEquals((await store.listAgents(10)).records[0].protocolVersion, "1.6");
+      // The same key moves to another version: its heartbeats are verified in that one now.
+      const moved = await store.announce(
+        announceInput(1, { protocolVersion: "1.3", timestamp: announceInput(1).timestamp + 1 }),
+      );
+      assert(moved.ok && !moved.granted);
+      assertEquals((await store.get(agentId))?.protocolVersion, "1.3");
+      const events = await eventsAfter(store, rev);
+      assertEquals(events.map((e) => [e.type, e.record?.protocolVersion]), [
+        ["world.announced", "1.6"],
+        ["world.updated", "1.3"],
+      ]);
+    },
+  );
+
+  test(
     "owned: a world id stays bound to the key that first registered it, beyond its lease",
     async (store, clock) => {
       await store.announce(announceInput(1, { worldId: "pixel", capabilities: ["world:pixel"] }));

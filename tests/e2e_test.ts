@@ -95,8 +95,27 @@ Deno.test("a world registers, is played through /ws, and vanishes after SIGKILL 
   }
 });
 
+/** Heartbeat interval of the per-version worlds, ms. */
+const HEARTBEAT_MS = 300;
+/** Versions whose worlds heartbeat on `POST /worlds/{aw id}/heartbeat`. */
+const RESOURCE_ROUTES = new Set(["1.4", "1.5", "1.6"]);
+
+/** Heartbeat answers the gateway counted, as `"<route template> <status>"` → count, from `/metrics`. */
+async function heartbeatsByRoute(gatewayUrl: string): Promise<Map<string, number>> {
+  const text = await (await fetch(`${gatewayUrl}/metrics`)).text();
+  const counts = new Map<string, number>();
+  const line = /^agentworlds_gateway_http_request_duration_seconds_count\{(.*)\} (\d+)$/gm;
+  for (const [, labels, count] of text.matchAll(line)) {
+    const label = (name: string) => new RegExp(`${name}="([^"]*)"`).exec(labels)?.[1];
+    const route = label("route") ?? "";
+    if (label("method") !== "POST" || !route.endsWith("heartbeat")) continue;
+    counts.set(`${route} ${label("status")}`, Number(count));
+  }
+  return counts;
+}
+
 for (const version of ["1.2", "1.3", "1.4", "1.5", "1.6"]) {
-  Deno.test(`a grid world set to protocol ${version} registers, is played through /ws, and leaves at once on SIGTERM`, async () => {
+  Deno.test(`a grid world set to protocol ${version} registers, heartbeats on its route, is found by key id and slug, is played through /ws, and leaves at once on SIGTERM`, async () => {
     const dataDir = await Deno.makeTempDir();
     const hooks: { event: string; worldId: string; reason?: string }[] = [];
     const receiver = Deno.serve(
@@ -122,6 +141,7 @@ for (const version of ["1.2", "1.3", "1.4", "1.5", "1.6"]) {
       DATA_DIR: `${dataDir}/world`,
       PROTOCOL_VERSION: version,
       BROADCAST_INTERVAL_MS: "100",
+      HEARTBEAT_INTERVAL_MS: String(HEARTBEAT_MS),
     });
     let client: Client | undefined;
     try {
@@ -131,6 +151,29 @@ for (const version of ["1.2", "1.3", "1.4", "1.5", "1.6"]) {
       }, "the world in /worlds");
       const detail = await (await fetch(`${gateway.url}/world/${worldId}`)).json();
       assertEquals(detail.protocolVersion, version);
+
+      // Heartbeats arrive on this version's route, accepted, and move lastSeen; the world is
+      // found by its key id and by its slug.
+      const keyPath = `/worlds/${encodeURIComponent(detail.agentId)}`;
+      const route = RESOURCE_ROUTES.has(version) ? "/worlds/:id/heartbeat" : "/peer/heartbeat";
+      await until(
+        async () => ((await heartbeatsByRoute(gateway.url)).get(`${route} 200`) ?? 0) >= 2,
+        `two heartbeats on ${route}`,
+        HEARTBEAT_MS * 10,
+      );
+      const beats = await heartbeatsByRoute(gateway.url);
+      assertEquals(
+        [...beats.keys()].filter((key) => key !== `${route} 200`),
+        [],
+        `every heartbeat on ${route} and accepted: ${JSON.stringify([...beats])}`,
+      );
+      const byKey = await (await fetch(`${gateway.url}${keyPath}`)).json();
+      assert(byKey.lastSeen > detail.lastSeen, "lastSeen moved with the heartbeats");
+      assertEquals([byKey.worldId, byKey.agentId], [worldId, detail.agentId]);
+      assertEquals(
+        (await (await fetch(`${gateway.url}/worlds/${worldId}`)).json()).agentId,
+        detail.agentId,
+      );
 
       client = new Client(wsUrl(gateway.url, `?world=${worldId}`));
       await client.next("subscribed");

@@ -1,15 +1,21 @@
 import { createGateway, type Gateway } from "../gateway/mod.ts";
 import {
+  canonicalize,
   createAnnounce,
   createPeerMessage,
   generateIdentity,
   type Identity,
+  type ProtocolVersion,
+  signHttpRequest,
+  SUPPORTED_PROTOCOL_VERSIONS,
+  versionFeatures,
 } from "../protocol/mod.ts";
 import { createWorldServer, type WorldServer } from "../sdk/mod.ts";
 import { assert, assertEquals, assertMatch } from "./assert.ts";
 import { makeWorld } from "./_gateway.ts";
 import { Client, until, wsUrl } from "./_ws.ts";
 import { SseReader } from "./_sse.ts";
+import { startStrictWorld } from "./_strict_world.ts";
 
 interface Stack {
   gateway: Gateway;
@@ -156,6 +162,9 @@ Deno.test("a missing or unknown world is an error frame and a close", async () =
       ], [
         "?world=..%2F",
         /invalid worldId/,
+      ], [
+        `?world=aw%3Asha256%3A${"0".repeat(64)}`,
+        /^no live world aw:sha256:0{64}$/,
       ]] as const
     ) {
       const client = new Client(wsUrl(s.url, query));
@@ -483,3 +492,143 @@ Deno.test("a world re-announced under another id, or as a plain agent, tells and
     await Deno.remove(dataDir, { recursive: true });
   }
 });
+/** Announces a world as its version's SDK does: its route, canonical body, its version's headers. */
+async function announceIn(
+  gatewayUrl: string,
+  version: ProtocolVersion,
+  identity: Identity,
+  slug: string,
+  port: number,
+): Promise<Response> {
+  const path = versionFeatures(version).resourceRoutes ? "/agents" : "/peer/announce";
+  const body = canonicalize(
+    await createAnnounce(
+      identity,
+      {
+        alias: `Strict ${version}`,
+        endpoints: [{ address: "127.0.0.1", port, transport: "tcp" }],
+        capabilities: [`world:${slug}`],
+        ...(versionFeatures(version).resourceRoutes ? { slug } : {}),
+      },
+      Date.now(),
+      version,
+    ),
+  );
+  const headers = await signHttpRequest(identity, "POST", new URL(gatewayUrl).host, path, body, {
+    version,
+  });
+  return await fetch(`${gatewayUrl}${path}`, {
+    method: "POST",
+    headers: { ...headers, "content-type": "application/json" },
+    body,
+  });
+}
+
+/** Posts a world.state as its version's world does: `/messages` from 1.4, signed body and headers. */
+async function postStateIn(
+  gatewayUrl: string,
+  version: ProtocolVersion,
+  identity: Identity,
+  content: unknown,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const path = versionFeatures(version).resourceRoutes ? "/messages" : "/peer/message";
+  const body = canonicalize(
+    await createPeerMessage(identity, "world.state", content, Date.now(), version),
+  );
+  const headers = await signHttpRequest(identity, "POST", new URL(gatewayUrl).host, path, body, {
+    version,
+  });
+  const response = await fetch(`${gatewayUrl}${path}`, {
+    method: "POST",
+    headers: { ...headers, "content-type": "application/json" },
+    body,
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+for (const version of SUPPORTED_PROTOCOL_VERSIONS) {
+  const slug = `strict-${version.replace(".", "-")}`;
+  const keyId = versionFeatures(version).keyIdIsWorldId;
+
+  Deno.test(`a ${version} world that accepts only ${version} is watched and played through /ws, and its world.state relayed`, async () => {
+    const dataDir = await Deno.makeTempDir();
+    const gateway = await createGateway({ dataDir, port: 0, hostname: "127.0.0.1" });
+    const { url } = await gateway.start();
+    const identity = await generateIdentity();
+    const world = startStrictWorld(version, identity, slug);
+    let client: Client | undefined;
+    try {
+      // The world is strict: a join in any other version is refused, as its reference world would.
+      const other: ProtocolVersion = version === "1.6" ? "1.5" : "1.6";
+      const stranger = await generateIdentity();
+      const foreign = JSON.stringify(
+        await createPeerMessage(stranger, "world.join", {}, Date.now(), other),
+      );
+      const refused = await fetch(`http://127.0.0.1:${world.port}/peer/message`, {
+        method: "POST",
+        headers: await signHttpRequest(
+          stranger,
+          "POST",
+          `127.0.0.1:${world.port}`,
+          "/peer/message",
+          foreign,
+          { version: other },
+        ),
+        body: foreign,
+      });
+      assertEquals(refused.status, 403, "the strict world refuses another version");
+      await refused.body?.cancel();
+      world.received.length = 0;
+
+      assertEquals((await announceIn(url, version, identity, slug, world.port)).status, 200);
+      // 1.4+ clients name a world by its key id; older ones by its slug.
+      client = new Client(wsUrl(url, `?world=${keyId ? identity.agentId : slug}`));
+      assertEquals(await client.next("subscribed"), { type: "subscribed", worldId: slug });
+      // The gateway joined as a watcher, in the world's version.
+      await until(() => world.members.has(gateway.identity.agentId), "the gateway's join");
+
+      client.send({ type: "join", alias: "Ada" });
+      const joined = await client.next("join_result");
+      assertEquals(joined.ok, true, JSON.stringify(joined));
+      // As that version's world answers: the key id and the slug from 1.4, the slug before.
+      assertEquals(
+        [joined.worldId, joined.slug],
+        keyId ? [identity.agentId, slug] : [slug, undefined],
+      );
+      client.send({ type: "action", data: { move: "up" } });
+      const acted = await client.next("action_result");
+      assertEquals([acted.ok, acted.state], [true, { moves: 1, last: { move: "up" } }]);
+
+      // The world's broadcast, posted on its version's route, reaches the watcher.
+      const posted = await postStateIn(url, version, identity, {
+        worldId: slug,
+        worldName: `Strict ${version}`,
+        agents: [{ alias: "Ada" }],
+      });
+      assertEquals(posted, { status: 200, body: { ok: true, delivered: 1 } });
+      const state = await client.next("world.state");
+      assertEquals([state.worldId, state.state], [slug, {
+        worldId: slug,
+        worldName: `Strict ${version}`,
+        agents: [{ alias: "Ada" }],
+      }]);
+
+      client.send({ type: "leave" });
+      assertEquals((await client.next("leave_result")).ok, true);
+      // Every call the gateway made was in the world's version, and accepted.
+      assertEquals(
+        world.received.filter((r) => r.declared !== version || r.status !== 200),
+        [],
+      );
+      assertEquals(
+        world.received.map((r) => r.event).filter((e) => e !== "world.join"),
+        ["world.action", "world.leave"],
+      );
+    } finally {
+      await client?.close();
+      await gateway.stop();
+      await world.close();
+      await Deno.remove(dataDir, { recursive: true });
+    }
+  });
+}

@@ -5,6 +5,7 @@
  * beside the others, found by slug and by key id, and removed by its signed
  * deregistration.
  */
+import { createGateway } from "../gateway/mod.ts";
 import {
   type AnnounceFields,
   canonicalize,
@@ -12,6 +13,7 @@ import {
   createDeregistration,
   createHeartbeat,
   createKeyRotation,
+  createPeerMessage,
   createResourceHeartbeat,
   generateIdentity,
   type Identity,
@@ -23,6 +25,7 @@ import {
 import { ALL_VECTORS, identityOf, type WireVectors, worldFields } from "./_vectors.ts";
 import { type Harness, json, withHarness } from "./_gateway.ts";
 import { assert, assertEquals, assertMatch } from "./assert.ts";
+import { Client, wsUrl } from "./_ws.ts";
 
 const AUTHORITY = "127.0.0.1:8100";
 
@@ -98,6 +101,7 @@ for (const vectors of ALL_VECTORS as WireVectors[]) {
       assertEquals(listed[0].slug, slug);
       assertEquals(listed[0].agentId, identity.agentId);
       assertEquals(listed[0].name, fields.alias);
+      assertEquals(listed[0].protocolVersion, version);
       assertEquals(listed[0].lastSeen, h.clock.now);
       for (
         const path of [
@@ -308,6 +312,7 @@ Deno.test("the gateway serves its signed agent card, in the newest version or th
   withHarness(async (h) => {
     const card = await h.request("/.well-known/agent.json");
     assertEquals(card.status, 200);
+    assertEquals(card.headers.get("cache-control"), "public, max-age=300", "as the reference");
     const text = await card.text();
     assert(await verifyAgentCard(text, h.gateway.identity.publicKeyB64));
     assertEquals(JSON.parse(text).extensions.agentworld.version, "1.6");
@@ -316,3 +321,202 @@ Deno.test("the gateway serves its signed agent card, in the newest version or th
     assert(await verifyAgentCard(old, h.gateway.identity.publicKeyB64));
     assertEquals((await h.request("/.well-known/agent.json?version=9")).status, 400);
   }));
+
+/** The non-world agent's announced fields, as the 1.4+ vector files' `agentAnnounce` carries them. */
+function agentFields(vectors: WireVectors): AnnounceFields {
+  const body = JSON.parse(vectors.agentAnnounce!.body);
+  return {
+    alias: body.alias,
+    version: body.version,
+    endpoints: body.endpoints,
+    capabilities: body.capabilities,
+  };
+}
+
+for (
+  const vectors of ALL_VECTORS.filter((v) => versionFeatures(v.protocolVersion).resourceRoutes)
+) {
+  const version = vectors.protocolVersion;
+
+  Deno.test(`${version}: the vector agent announces on /agents, renews on /agents/{id}/heartbeat, and is an agent, never a world`, () =>
+    withHarness(async (h) => {
+      const identity = await identityOf(vectors, vectors.agentAnnounce!.identity);
+      const announced = await announceAs(h, identity, version, agentFields(vectors));
+      // Never the sender in its own answer.
+      assertEquals([announced.status, await json(announced)], [200, { ok: true, agents: [] }]);
+      const beat = (ts: number, signedAs = version, encoded = true) =>
+        createResourceHeartbeat(identity, ts, {
+          idField: "agentId",
+          version: signedAs,
+          separator: "versioned",
+        }).then((body) =>
+          h.post(
+            `/agents/${
+              encoded ? encodeURIComponent(identity.agentId) : identity.agentId
+            }/heartbeat`,
+            body,
+          )
+        );
+      h.clock.advance(30_000);
+      const renewed = await beat(h.clock.now);
+      assertEquals([renewed.status, await json(renewed)], [200, { ok: true }]);
+      const agent = await json(await h.request(`/agents/${encodeURIComponent(identity.agentId)}`));
+      assertEquals(
+        [agent.alias, agent.protocolVersion, agent.lastSeen],
+        ["agent-zero", version, h.clock.now],
+      );
+      h.clock.advance(30_000);
+      assertEquals((await beat(h.clock.now, version, false)).status, 200, "the raw id too");
+      assertEquals((await beat(h.clock.now + 1, "1.2")).status, 403, "another version's separator");
+      assertEquals((await json(await h.request("/worlds"))).worlds, []);
+      assertEquals(
+        (await h.request(`/worlds/${encodeURIComponent(identity.agentId)}`)).status,
+        404,
+        "an agent that hosts no world is not found as one",
+      );
+    }));
+
+  Deno.test(`${version}: a world's DELETE /worlds/{aw id} by the admin ends its lease at once`, () =>
+    withHarness(async (h) => {
+      const identity = await identityOf(vectors, vectors.announce.identity);
+      assertEquals((await announceAs(h, identity, version, worldFields(vectors))).status, 200);
+      const path = `/worlds/${encodeURIComponent(identity.agentId)}`;
+      const refused = await h.request(path, { method: "DELETE" });
+      assertEquals(refused.status, 403, "never open");
+      assertEquals((await h.request(path)).status, 200);
+      const removed = await h.request(path, {
+        method: "DELETE",
+        headers: { authorization: "Bearer admin-token-for-interop" },
+      });
+      assertEquals([removed.status, await json(removed)], [200, { ok: true, removed: 1 }]);
+      assertEquals((await h.request(path)).status, 404);
+      assertEquals((await h.request("/worlds/pixel-city")).status, 404);
+      assertEquals((await json(await h.request("/worlds"))).worlds, []);
+      assertEquals((await heartbeatAs(h, identity, version, h.clock.now + 1)).status, 404);
+      const again = await h.request(path, {
+        method: "DELETE",
+        headers: { authorization: "Bearer admin-token-for-interop" },
+      });
+      assertEquals([again.status, await json(again)], [404, { error: "World not found" }]);
+    }, { adminToken: "admin-token-for-interop" }));
+}
+
+// Decision: either announce route takes a sender of any version (the route decides the answer's
+// shape, the version the separators), as the 1.6 reference takes /peer/announce again. The
+// lease then renews on its own version's heartbeat route.
+for (const vectors of ALL_VECTORS as WireVectors[]) {
+  const version = vectors.protocolVersion;
+  const resource = versionFeatures(version).resourceRoutes;
+  const otherRoute = resource ? "/peer/announce" : "/agents";
+
+  Deno.test(`${version}: a sender announcing on the other generation's route (${otherRoute}) is accepted and renews in ${version}`, () =>
+    withHarness(async (h) => {
+      const identity = await identityOf(vectors, vectors.announce.identity);
+      const fields = worldFields(vectors);
+      const announced = await announceAs(h, identity, version, fields, { path: otherRoute });
+      assertEquals(announced.status, 200);
+      const answer = await json(announced);
+      assertEquals(Object.keys(answer).sort(), resource ? ["ok", "peers"] : ["agents", "ok"]);
+      const slug = fields.slug ?? "pixel-city";
+      assertEquals((await json(await h.request(`/world/${slug}`))).protocolVersion, version);
+      h.clock.advance(30_000);
+      assertEquals((await heartbeatAs(h, identity, version, h.clock.now)).status, 200);
+      assertEquals(
+        (await heartbeatAs(h, identity, version, h.clock.now + 1, {
+          signedAs: version === "1.2" ? "1.6" : "1.2",
+        })).status,
+        403,
+      );
+    }));
+}
+
+Deno.test("a world moving from 1.2 to 1.6 on the same key keeps its place; its heartbeats are then verified in 1.6", () =>
+  withHarness(async (h) => {
+    const [v12, v16] = [ALL_VECTORS[0], ALL_VECTORS[4]];
+    const identity = await identityOf(v12, v12.announce.identity);
+    assertEquals((await announceAs(h, identity, "1.2", worldFields(v12))).status, 200);
+    h.clock.advance(30_000);
+    assertEquals((await heartbeatAs(h, identity, "1.2", h.clock.now)).status, 200);
+    h.clock.advance(1000);
+    const moved = await announceAs(h, identity, "1.6", worldFields(v16));
+    assertEquals(moved.status, 200);
+    const worlds = (await json(await h.request("/worlds"))).worlds as Record<string, unknown>[];
+    assertEquals(
+      worlds.map((w) => [w.worldId, w.agentId, w.protocolVersion]),
+      [["pixel-city", identity.agentId, "1.6"]],
+    );
+    h.clock.advance(30_000);
+    // The 1.2 separator on the 1.2 route no longer verifies; 1.6's on the 1.6 route does.
+    assertEquals((await heartbeatAs(h, identity, "1.2", h.clock.now)).status, 403);
+    assertEquals((await heartbeatAs(h, identity, "1.6", h.clock.now + 1)).status, 200);
+    const detail = await json(await h.request(`/worlds/${identity.agentId}`));
+    assertEquals([detail.protocolVersion, detail.lastSeen], ["1.6", h.clock.now]);
+  }));
+
+for (
+  const vectors of ALL_VECTORS.filter((v) => versionFeatures(v.protocolVersion).resourceRoutes)
+) {
+  const version = vectors.protocolVersion;
+
+  Deno.test(`${version}: the vector world.state posted to POST /messages reaches a /ws watcher`, async () => {
+    const dataDir = await Deno.makeTempDir({ prefix: "aw-gw-" });
+    const gateway = await createGateway({ dataDir, port: 0, hostname: "127.0.0.1" });
+    const { url } = await gateway.start();
+    const authority = new URL(url).host;
+    const identity = await identityOf(vectors, vectors.announce.identity);
+    let client: Client | undefined;
+    try {
+      // The vector world, on a loopback port that refuses (the watcher's join fails fast).
+      const body = canonicalize(
+        await createAnnounce(
+          identity,
+          {
+            ...worldFields(vectors),
+            endpoints: [{ address: "127.0.0.1", port: 9, transport: "tcp" }],
+          },
+          Date.now(),
+          version,
+        ),
+      );
+      const announced = await fetch(`${url}/agents`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          ...await signHttpRequest(identity, "POST", authority, "/agents", body, { version }),
+        },
+        body,
+      });
+      assertEquals(announced.status, 200);
+      await announced.body?.cancel();
+      client = new Client(wsUrl(url, `?world=${encodeURIComponent(identity.agentId)}`));
+      assertEquals((await client.next("subscribed")).worldId, "pixel-city");
+
+      // The vector's message, re-signed now: the same content, body and headers in the version.
+      const vector = JSON.parse(vectors.worldStateMessage.body);
+      const message = canonicalize(
+        await createPeerMessage(
+          identity,
+          vector.event,
+          JSON.parse(vector.content),
+          Date.now(),
+          version,
+        ),
+      );
+      const posted = await fetch(`${url}/messages`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          ...await signHttpRequest(identity, "POST", authority, "/messages", message, { version }),
+        },
+        body: message,
+      });
+      assertEquals([posted.status, await posted.json()], [200, { ok: true, delivered: 1 }]);
+      const frame = await client.next("world.state");
+      assertEquals([frame.worldId, frame.state], ["pixel-city", JSON.parse(vector.content)]);
+    } finally {
+      await client?.close();
+      await gateway.stop();
+      await Deno.remove(dataDir, { recursive: true });
+    }
+  });
+}
