@@ -1,11 +1,9 @@
 /**
  * Fakes for the SDK tests: a recording HTTP server on 127.0.0.1 that plays a
- * gateway or a member's endpoint, small waiting helpers, and a way to run
- * the SDK's schedules on {@linkcode ManualTimers}.
+ * gateway or a member's endpoint, and small waiting helpers.
  *
  * @module
  */
-import type { ManualTimers } from "./_timers.ts";
 
 /** One request the recorder received. */
 export interface RecordedCall {
@@ -134,28 +132,4 @@ export async function waitFor(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(5);
   }
-}
-
-/**
- * Advances `timers` by `ms`, one due time after another, and at each waits
- * until `planned` timers are pending again: every schedule finished its tick
- * (its requests answered) and planned the next before the clock moves on, so
- * each tick happens exactly when it was due.
- */
-export async function runSchedules(
-  timers: ManualTimers,
-  ms: number,
-  planned: number,
-): Promise<void> {
-  const end = timers.now + ms;
-  const settled = () =>
-    waitFor(() => timers.pending === planned, `${planned} schedules to plan their next tick`);
-  for (;;) {
-    await settled();
-    const next = timers.nextAt;
-    if (next === undefined || next > end) break;
-    await timers.advance(next - timers.now);
-  }
-  await timers.advance(end - timers.now);
-  await settled();
 }

@@ -80,3 +80,35 @@ export class ManualTimers implements Timers {
     await this.settle();
   }
 }
+
+/**
+ * Advances `timers` by `ms`, one due time after another, and at each waits
+ * (polling, up to 5 s) until `planned` timers are pending again: every
+ * schedule finished its tick (its requests answered, its sweep done) and
+ * planned the next before the clock moves on, so each tick happens exactly
+ * when it was due.
+ */
+export async function runSchedules(
+  timers: ManualTimers,
+  ms: number,
+  planned: number,
+): Promise<void> {
+  const end = timers.now + ms;
+  const settled = async () => {
+    const deadline = Date.now() + 5_000;
+    while (timers.pending !== planned) {
+      if (Date.now() > deadline) {
+        throw new Error(`timed out waiting for ${planned} schedules to plan their next tick`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  };
+  for (;;) {
+    await settled();
+    const next = timers.nextAt;
+    if (next === undefined || next > end) break;
+    await timers.advance(next - timers.now);
+  }
+  await timers.advance(end - timers.now);
+  await settled();
+}

@@ -18,8 +18,8 @@ import {
   sendHeartbeat,
   startGatewayAnnounce,
 } from "../sdk/mod.ts";
-import { type Recorder, type Responder, runSchedules, sleep, startRecorder } from "./_sdk_fakes.ts";
-import { ManualTimers } from "./_timers.ts";
+import { type Recorder, type Responder, sleep, startRecorder } from "./_sdk_fakes.ts";
+import { ManualTimers, runSchedules } from "./_timers.ts";
 import { assert, assertEquals } from "./assert.ts";
 
 const DEREGISTER = "/peer/deregister";

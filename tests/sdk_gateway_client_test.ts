@@ -20,12 +20,11 @@ import {
 import {
   type Recorder,
   type Responder,
-  runSchedules,
   startRecorder,
   unreachableUrl,
   waitFor,
 } from "./_sdk_fakes.ts";
-import { ManualTimers } from "./_timers.ts";
+import { ManualTimers, runSchedules } from "./_timers.ts";
 import { assert, assertEquals, assertMatch, assertRejects, assertThrows } from "./assert.ts";
 
 const ANNOUNCE = "/peer/announce";

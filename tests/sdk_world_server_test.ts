@@ -24,8 +24,8 @@ import {
   type WorldServerConfig,
 } from "../sdk/mod.ts";
 import denoJson from "../deno.json" with { type: "json" };
-import { type Recorder, runSchedules, startRecorder } from "./_sdk_fakes.ts";
-import { ManualTimers } from "./_timers.ts";
+import { type Recorder, startRecorder } from "./_sdk_fakes.ts";
+import { ManualTimers, runSchedules } from "./_timers.ts";
 import { assert, assertEquals, assertMatch, assertRejects } from "./assert.ts";
 
 const MESSAGE_URL = "http://world.test/peer/message";
