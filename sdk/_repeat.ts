@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { TimerHandle, Timers } from "./_timers.ts";
 
 /** A running {@linkcode repeat}. */
 export interface Repeating {
@@ -13,17 +14,18 @@ export interface Repeating {
 }
 
 /**
- * Runs `work` after `nextDelayMs()` milliseconds, again and again, until
- * stopped. Whatever `work` throws goes to `onError` (unless stopped); nothing
- * escapes into the timer.
+ * Runs `work` after `nextDelayMs()` milliseconds on `timers`, again and
+ * again, until stopped. Whatever `work` throws goes to `onError` (unless
+ * stopped); nothing escapes into the timer.
  */
 export function repeat(
   nextDelayMs: () => number,
   work: () => Promise<void>,
   onError: (error: unknown) => void,
+  timers: Timers,
 ): Repeating {
   let stopped = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timer: TimerHandle | undefined;
   let running: Promise<void> | undefined;
 
   const run = async () => {
@@ -46,7 +48,7 @@ export function repeat(
       onError(error);
       return;
     }
-    timer = setTimeout(() => {
+    timer = timers.setTimeout(() => {
       timer = undefined;
       running = run();
     }, delay);
@@ -56,7 +58,7 @@ export function repeat(
   return {
     async stop() {
       stopped = true;
-      clearTimeout(timer);
+      timers.clearTimeout(timer);
       await running;
     },
   };

@@ -21,6 +21,7 @@ import {
   checkToken,
 } from "../protocol/_validate.ts";
 import { logError } from "./_http.ts";
+import { systemTimers, type Timers } from "./_timers.ts";
 import { integerIn, positiveMs } from "./_validate.ts";
 import {
   DEFAULT_ANNOUNCE_INTERVAL_MS,
@@ -60,6 +61,7 @@ export interface ResolvedWorldConfig {
   heartbeatSeparator?: HeartbeatSeparator;
   onError: (error: Error) => void;
   clock: () => number;
+  timers: Timers;
   fetch: typeof fetch;
 }
 
@@ -147,6 +149,7 @@ export function resolveWorldConfig(config: WorldServerConfig): ResolvedWorldConf
     heartbeatSeparator,
     onError: config.onError ?? logError,
     clock: config.clock ?? Date.now,
+    timers: config.timers ?? systemTimers,
     fetch: config.fetch ?? fetch,
   };
 }

@@ -67,6 +67,7 @@ import {
   safeReporter,
 } from "./_http.ts";
 import { repeat } from "./_repeat.ts";
+import { systemTimers, type Timers } from "./_timers.ts";
 import { isRecord, positiveMs } from "./_validate.ts";
 import {
   ANNOUNCE_TIMEOUT_MS,
@@ -538,6 +539,14 @@ export interface GatewayAnnounceOptions extends AnnounceFields, ProtocolOptions 
   /** Random numbers in [0, 1) for the jitter. Default: `Math.random`. */
   random?: () => number;
   /**
+   * The timers the schedule runs on. Their `monotonicNow` measures when the
+   * next announce is due, so a wall clock stepping back moves no deadline
+   * (`performance.now()` when they have none).
+   *
+   * @default the runtime's `setTimeout` and `clearTimeout`, on `performance.now()`
+   */
+  timers?: Timers;
+  /**
    * Request timeouts in ms. Default: `ANNOUNCE_TIMEOUT_MS`, `HEARTBEAT_TIMEOUT_MS`,
    * and `DEFAULT_DEREGISTER_TIMEOUT_MS` for all deregistrations of a `stop()` together.
    */
@@ -615,6 +624,8 @@ export function startGatewayAnnounce(options: GatewayAnnounceOptions): GatewayAn
   );
   const jitterRatio = Math.min(Math.max(options.jitterRatio ?? DEFAULT_JITTER_RATIO, 0), 1);
   const random = options.random ?? Math.random;
+  const timers = options.timers ?? systemTimers;
+  const monotonicNow = () => timers.monotonicNow?.() ?? performance.now();
   const jittered = (intervalMs: number) =>
     Math.max(0, intervalMs * (1 + (random() * 2 - 1) * jitterRatio));
   const fields: AnnounceFields = {
@@ -640,7 +651,7 @@ export function startGatewayAnnounce(options: GatewayAnnounceOptions): GatewayAn
   const schedules = gatewayUrls.map((url) => {
     let resolveFirst!: (result: AnnounceResult) => void;
     const firstAnnounce = new Promise<AnnounceResult>((resolve) => resolveFirst = resolve);
-    // performance.now() is monotonic: a wall clock stepping back moves no deadline.
+    // On the timers' monotonic clock: a wall clock stepping back moves no deadline.
     let announceDueAt = -Infinity;
     // Decided when a tick is planned, not when it fires: a timer may fire a hair early.
     let announceNext = true;
@@ -655,7 +666,7 @@ export function startGatewayAnnounce(options: GatewayAnnounceOptions): GatewayAn
         timeoutMs: options.timeouts?.announceMs,
         signal: stopController.signal,
       });
-      announceDueAt = performance.now() + jittered(announceIntervalMs);
+      announceDueAt = monotonicNow() + jittered(announceIntervalMs);
       resolveFirst(result);
       if (stopped()) return;
       try {
@@ -681,7 +692,7 @@ export function startGatewayAnnounce(options: GatewayAnnounceOptions): GatewayAn
     };
 
     const nextDelayMs = () => {
-      const untilAnnounce = Math.max(0, announceDueAt - performance.now());
+      const untilAnnounce = Math.max(0, announceDueAt - monotonicNow());
       const untilHeartbeat = jittered(heartbeatIntervalMs);
       announceNext = untilAnnounce <= untilHeartbeat;
       return Math.min(untilHeartbeat, untilAnnounce);
@@ -690,7 +701,7 @@ export function startGatewayAnnounce(options: GatewayAnnounceOptions): GatewayAn
     const timer = repeat(nextDelayMs, tick, (error) => {
       resolveFirst({ ok: false, status: 0, peers: [], error: errorMessage(error) });
       reportUnlessStopped(new Error(`gateway ${url}: ${errorMessage(error)}`));
-    });
+    }, timers);
     return { timer, firstAnnounce, resolveFirst };
   });
 

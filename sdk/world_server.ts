@@ -42,6 +42,7 @@ import { errorMessage, postJson, safeReporter } from "./_http.ts";
 import { parseJoinContent } from "./_join.ts";
 import { type Member, MemberTable, ReplayGuard } from "./_members.ts";
 import { repeat, type Repeating } from "./_repeat.ts";
+import type { Timers } from "./_timers.ts";
 import { isRecord } from "./_validate.ts";
 import {
   localUrl,
@@ -110,6 +111,13 @@ export interface WorldServerConfig {
   onError?: (error: Error) => void;
   /** The clock, in ms since the epoch. Default: `Date.now`. */
   clock?: () => number;
+  /**
+   * The timers broadcasts, idle sweeps and the gateway schedule run on (see
+   * `GatewayAnnounceOptions.timers`).
+   *
+   * @default the runtime's `setTimeout` and `clearTimeout`, on `performance.now()`
+   */
+  timers?: Timers;
   /** The `fetch` broadcasts and gateway requests use. Default: the global `fetch`. */
   fetch?: typeof fetch;
   /**
@@ -274,12 +282,13 @@ export async function createWorldServer(
     app.fetch,
   );
   const port = server.addr.port;
-  const timers: Repeating[] = [
-    repeat(() => options.broadcastIntervalMs, () => world.broadcast(), report),
+  const schedules: Repeating[] = [
+    repeat(() => options.broadcastIntervalMs, () => world.broadcast(), report, options.timers),
     repeat(
       () => Math.min(options.idleTimeoutMs, IDLE_SWEEP_INTERVAL_MS),
       () => world.sweep(),
       report,
+      options.timers,
     ),
   ];
   const gateway = options.isPublic
@@ -301,6 +310,7 @@ export async function createWorldServer(
       onError: report,
       fetch: options.fetch,
       clock: options.clock,
+      timers: options.timers,
       timeouts: { deregisterMs: options.deregisterTimeoutMs },
     })
     : undefined;
@@ -320,7 +330,7 @@ export async function createWorldServer(
       stopping ??= (async () => {
         world.abort();
         // The gateway schedule ends with a goodbye to every gateway, while the world still answers.
-        await Promise.all([...timers.map((timer) => timer.stop()), gateway?.stop()]);
+        await Promise.all([...schedules.map((schedule) => schedule.stop()), gateway?.stop()]);
         await server.shutdown();
       })();
       return stopping;

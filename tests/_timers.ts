@@ -1,6 +1,7 @@
 /**
- * Timers a test advances by hand, for the adapters that take a `timers`
- * option (webhook retries, the sweep loop, snapshots).
+ * Timers a test advances by hand, for everything that takes a `timers`
+ * option (webhook retries, the sweep loop, snapshots; the SDK's announces,
+ * heartbeats, broadcasts and idle sweeps).
  *
  * @module
  */
@@ -26,6 +27,11 @@ export class ManualTimers implements Timers {
   /** Reads the clock. */
   readonly clock = (): number => this.now;
 
+  /** The same clock, as the schedules' monotonic one: it moves only by {@linkcode advance}. */
+  monotonicNow(): number {
+    return this.now;
+  }
+
   setTimeout(fn: () => void, ms: number): number {
     const id = this.#next++;
     this.#pending.set(id, { at: this.now + Math.max(0, ms), fn });
@@ -39,6 +45,15 @@ export class ManualTimers implements Timers {
   /** Timers waiting. */
   get pending(): number {
     return this.#pending.size;
+  }
+
+  /** When the earliest waiting timer is due; undefined when none waits. */
+  get nextAt(): number | undefined {
+    let at: number | undefined;
+    for (const entry of this.#pending.values()) {
+      if (at === undefined || entry.at < at) at = entry.at;
+    }
+    return at;
   }
 
   /** Lets promise chains and real I/O settle. */
@@ -64,4 +79,36 @@ export class ManualTimers implements Timers {
     this.now = end;
     await this.settle();
   }
+}
+
+/**
+ * Advances `timers` by `ms`, one due time after another, and at each waits
+ * (polling, up to 5 s) until `planned` timers are pending again: every
+ * schedule finished its tick (its requests answered, its sweep done) and
+ * planned the next before the clock moves on, so each tick happens exactly
+ * when it was due.
+ */
+export async function runSchedules(
+  timers: ManualTimers,
+  ms: number,
+  planned: number,
+): Promise<void> {
+  const end = timers.now + ms;
+  const settled = async () => {
+    const deadline = Date.now() + 5_000;
+    while (timers.pending !== planned) {
+      if (Date.now() > deadline) {
+        throw new Error(`timed out waiting for ${planned} schedules to plan their next tick`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  };
+  for (;;) {
+    await settled();
+    const next = timers.nextAt;
+    if (next === undefined || next > end) break;
+    await timers.advance(next - timers.now);
+  }
+  await timers.advance(end - timers.now);
+  await settled();
 }

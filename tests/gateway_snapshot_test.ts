@@ -6,6 +6,8 @@ import {
   writeSnapshot,
 } from "../gateway/mod.ts";
 import { json, makeWorld, memoryStore, startHarness } from "./_gateway.ts";
+import { ManualTimers } from "./_timers.ts";
+import { until } from "./_ws.ts";
 import { assert, assertEquals, assertMatch } from "./assert.ts";
 
 async function tempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
@@ -221,42 +223,51 @@ Deno.test("a restart keeps leases, owners, replay floors, the change log and und
   });
 });
 
-Deno.test("an announce is on disk within a second, without waiting for the interval", async () => {
-  const h = await startHarness({ snapshotIntervalMs: 3_600_000 });
+Deno.test("an announce is on disk snapshotDelayMs (250 ms) after, without waiting for the interval", async () => {
+  const timers = new ManualTimers(Date.now());
+  const h = await startHarness({ snapshotIntervalMs: 3_600_000, timers, clock: timers.clock });
   try {
+    const store = memoryStore(h.gateway);
+    const written = store.writes;
     const w = await makeWorld("debounced");
-    await h.post("/peer/announce", await w.announce(h.clock.now));
-    let saved = false;
-    for (let i = 0; i < 20 && !saved; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      saved = await Deno.readTextFile(`${h.dataDir}/directory.ndjson`).then(
-        (text) => text.includes('"debounced"'),
-        () => false,
-      );
-    }
-    assert(saved, "directory.ndjson holds the world within a second");
+    await h.post("/peer/announce", await w.announce(timers.now));
+    assertEquals(timers.nextAt, timers.now + 250, "the write is planned 250 ms ahead");
+    await timers.advance(249);
+    assertEquals(store.writes, written);
+    await timers.advance(1);
+    await until(() => store.writes === written + 1, "the debounced write");
+    const text = await Deno.readTextFile(`${h.dataDir}/directory.ndjson`);
+    assert(text.includes('"debounced"'), "directory.ndjson holds the world");
   } finally {
     await h.close();
   }
 });
 
 Deno.test("the snapshot interval writes heartbeats' lastSeen and skips unchanged directories", async () => {
-  const h = await startHarness({ snapshotIntervalMs: 100, port: 0, hostname: "127.0.0.1" });
+  const timers = new ManualTimers(Date.now());
+  const h = await startHarness({ snapshotIntervalMs: 30_000, timers, clock: timers.clock });
   try {
-    await h.gateway.start();
     const store = memoryStore(h.gateway);
     const w = await makeWorld("interval");
-    await h.post("/peer/announce", await w.announce(h.clock.now));
+    await h.post("/peer/announce", await w.announce(timers.now));
     await store.save();
-    h.clock.advance(10_000);
-    assertEquals((await h.post("/peer/heartbeat", await w.heartbeat(h.clock.now))).status, 200);
-    await new Promise((r) => setTimeout(r, 350));
+    const written = store.writes;
+    await timers.advance(10_000);
+    assertEquals((await h.post("/peer/heartbeat", await w.heartbeat(timers.now))).status, 200);
+    const heartbeatAt = timers.now;
+    // A heartbeat changes no live set: it waits for the interval, 30 s after the store opened.
+    await timers.advance(19_999);
+    assertEquals(store.writes, written);
+    await timers.advance(1);
+    await until(() => store.writes === written + 1, "the interval's write");
     const lease = (await Deno.readTextFile(`${h.dataDir}/directory.ndjson`)).split("\n")
       .map((line) => line && JSON.parse(line)).find((line) => line?.lease)?.lease;
-    assertEquals(lease.lastSeen, h.clock.now);
-    const writes = store.writes;
-    await new Promise((r) => setTimeout(r, 350));
-    assertEquals(store.writes, writes, "nothing changed, nothing written");
+    assertEquals(lease.lastSeen, heartbeatAt);
+    assertEquals(store.dirty, false);
+    await timers.advance(3 * 30_000);
+    assertEquals(timers.pending, 1, "the next interval, and no write planned");
+    await store.close(); // waits for a write in flight, if the intervals had begun one
+    assertEquals(store.writes, written + 1, "nothing changed, nothing written");
   } finally {
     await h.close();
   }

@@ -18,7 +18,8 @@ import {
   sendHeartbeat,
   startGatewayAnnounce,
 } from "../sdk/mod.ts";
-import { type Recorder, type Responder, sleep, startRecorder, waitFor } from "./_sdk_fakes.ts";
+import { type Recorder, type Responder, sleep, startRecorder } from "./_sdk_fakes.ts";
+import { ManualTimers, runSchedules } from "./_timers.ts";
 import { assert, assertEquals } from "./assert.ts";
 
 const DEREGISTER = "/peer/deregister";
@@ -85,16 +86,22 @@ Deno.test("stop() deregisters from every gateway in parallel, after the last hea
     [a, b] = [first, second];
     const errors: Error[] = [];
     const identity = await generateIdentity();
+    const timers = new ManualTimers();
     const handle = startGatewayAnnounce({
       ...fields,
       identity,
       gatewayUrls: [a.url, b.url],
-      heartbeatIntervalMs: 5,
       onError: (error) => errors.push(error),
       timeouts: { deregisterMs: 1_000 },
+      // The clock stands still between the heartbeats and the goodbye: its stamp must still be newer.
+      clock: timers.clock,
+      timers,
+      jitterRatio: 0,
     });
-    await waitFor(() => a.callsTo("/peer/heartbeat").length >= 2, "heartbeats");
+    await runSchedules(timers, 60_000, 2);
+    for (const gateway of [a, b]) assertEquals(gateway.callsTo("/peer/heartbeat").length, 2);
     await handle.stop();
+    assertEquals(timers.pending, 0);
     for (const gateway of [a, b]) {
       const last = gateway.calls[gateway.calls.length - 1];
       assertEquals(last.path, DEREGISTER, "the deregistration is the last request");

@@ -20,15 +20,16 @@ import {
 import {
   type Recorder,
   type Responder,
-  sleep,
   startRecorder,
   unreachableUrl,
   waitFor,
 } from "./_sdk_fakes.ts";
+import { ManualTimers, runSchedules } from "./_timers.ts";
 import { assert, assertEquals, assertMatch, assertRejects, assertThrows } from "./assert.ts";
 
 const ANNOUNCE = "/peer/announce";
 const HEARTBEAT = "/peer/heartbeat";
+const DEREGISTER = "/peer/deregister";
 
 const fields = {
   alias: "Pixel City",
@@ -50,17 +51,39 @@ async function withGateways(
   }
 }
 
-/** Starts a schedule with test-sized intervals, runs `fn`, and always stops it. */
+/**
+ * Starts a schedule, runs `fn`, and always stops it. On {@linkcode ManualTimers}
+ * it also runs on their clock, without jitter unless asked.
+ */
 async function withSchedule(
   options: Omit<GatewayAnnounceOptions, keyof typeof fields>,
   fn: (handle: ReturnType<typeof startGatewayAnnounce>) => Promise<void>,
 ): Promise<void> {
-  const handle = startGatewayAnnounce({ ...fields, ...options });
+  const manual = options.timers instanceof ManualTimers
+    ? { clock: options.timers.clock, jitterRatio: 0 }
+    : {};
+  const handle = startGatewayAnnounce({ ...fields, ...manual, ...options });
   try {
     await fn(handle);
   } finally {
     await handle.stop();
   }
+}
+
+/**
+ * Answers as `respond` says, and logs each request as `<route>@<ms>`: its
+ * last path segment, and when it came on `timers`' clock since now.
+ */
+function logging(
+  timers: ManualTimers,
+  log: string[],
+  respond: Responder = () => undefined,
+): Responder {
+  const start = timers.now;
+  return (call) => {
+    log.push(`${call.path.split("/").pop()}@${timers.now - start}`);
+    return respond(call);
+  };
 }
 
 Deno.test("an announce carries a valid ANNOUNCE body signature and valid request-signature headers", async () => {
@@ -273,36 +296,54 @@ Deno.test("a schedule announces at once to every gateway of a comma-separated li
 });
 
 Deno.test("a schedule heartbeats every gateway at the heartbeat interval", async () => {
-  await withGateways([() => undefined, () => undefined], async (identity, a, b) => {
-    await withSchedule(
-      { identity, gatewayUrls: [a.url, b.url], heartbeatIntervalMs: 10 },
-      async () => {
-        await waitFor(
-          () => a.callsTo(HEARTBEAT).length >= 3 && b.callsTo(HEARTBEAT).length >= 3,
-          "three heartbeats to each gateway",
-        );
-        assertEquals(a.callsTo(ANNOUNCE).length, 1);
-        assertEquals(b.callsTo(ANNOUNCE).length, 1);
-      },
-    );
+  const timers = new ManualTimers();
+  const [logA, logB]: string[][] = [[], []];
+  await withGateways([logging(timers, logA), logging(timers, logB)], async (identity, a, b) => {
+    await withSchedule({ identity, gatewayUrls: [a.url, b.url], timers }, async () => {
+      await runSchedules(timers, 90_000, 2);
+      const expected = ["announce@0", "heartbeat@30000", "heartbeat@60000", "heartbeat@90000"];
+      assertEquals(logA, expected);
+      assertEquals(logB, expected);
+    });
   });
 });
 
-Deno.test("a schedule announces again every announce interval", async () => {
-  await withGateways([() => undefined], async (identity, gateway) => {
-    await withSchedule(
-      {
-        identity,
-        gatewayUrls: gateway.url,
-        announceIntervalMs: 10,
-        heartbeatIntervalMs: 60_000,
-      },
-      async () => {
-        await waitFor(() => gateway.callsTo(ANNOUNCE).length >= 3, "three announces");
-        assertEquals(gateway.callsTo(HEARTBEAT).length, 0);
-      },
-    );
+Deno.test("a schedule announces again every announce interval, in place of a heartbeat", async () => {
+  const timers = new ManualTimers();
+  const log: string[] = [];
+  await withGateways([logging(timers, log)], async (identity, gateway) => {
+    await withSchedule({ identity, gatewayUrls: gateway.url, timers }, async () => {
+      await runSchedules(timers, 1_200_000, 1);
+      const at = (what: string) =>
+        log.filter((entry) => entry.startsWith(`${what}@`)).map((entry) => +entry.split("@")[1]);
+      assertEquals(at("announce"), [0, 600_000, 1_200_000]);
+      const heartbeats = Array.from({ length: 40 }, (_, i) => (i + 1) * 30_000)
+        .filter((ms) => ms % 600_000 !== 0);
+      assertEquals(at("heartbeat"), heartbeats);
+    });
   });
+});
+
+Deno.test("each pause is moved by up to jitterRatio of it, as random says", async () => {
+  // random 0 shortens every pause by the whole ratio; 0.75 lengthens it by half of it.
+  for (const [random, factor] of [[0, 0.75], [0.75, 1.125]]) {
+    const timers = new ManualTimers();
+    const log: string[] = [];
+    await withGateways([logging(timers, log)], async (identity, gateway) => {
+      await withSchedule(
+        { identity, gatewayUrls: gateway.url, timers, jitterRatio: 0.25, random: () => random },
+        async () => {
+          await runSchedules(timers, 600_000 * factor, 1);
+          const heartbeats = Array.from({ length: 19 }, (_, i) => (i + 1) * 30_000 * factor);
+          assertEquals(log, [
+            "announce@0",
+            ...heartbeats.map((ms) => `heartbeat@${ms}`),
+            `announce@${600_000 * factor}`,
+          ]);
+        },
+      );
+    });
+  }
 });
 
 Deno.test("a heartbeat answered 404 re-announces to that gateway only", async () => {
@@ -312,18 +353,26 @@ Deno.test("a heartbeat answered 404 re-announces to that gateway only", async ()
     refused = true;
     return { status: 404, body: { error: "unknown lease" } };
   };
-  await withGateways([forgetful, () => undefined], async (identity, a, b) => {
-    await withSchedule(
-      { identity, gatewayUrls: [a.url, b.url], heartbeatIntervalMs: 10 },
-      async () => {
-        await waitFor(() => a.callsTo(ANNOUNCE).length === 2, "a second announce to a");
-        await waitFor(() => b.callsTo(HEARTBEAT).length >= 3, "heartbeats to b");
-        const aPaths = a.calls.map((call) => call.path);
-        assertEquals(aPaths.slice(0, 3), [ANNOUNCE, HEARTBEAT, ANNOUNCE]);
-        assertEquals(b.callsTo(ANNOUNCE).length, 1);
-      },
-    );
-  });
+  const timers = new ManualTimers();
+  const [logA, logB]: string[][] = [[], []];
+  await withGateways(
+    [logging(timers, logA, forgetful), logging(timers, logB)],
+    async (identity, a, b) => {
+      await withSchedule({ identity, gatewayUrls: [a.url, b.url], timers }, async () => {
+        await runSchedules(timers, 90_000, 2);
+        // The new announce follows the refused heartbeat at once; the lease then
+        // lives from it, with heartbeats every interval again.
+        assertEquals(logA, [
+          "announce@0",
+          "heartbeat@30000",
+          "announce@30000",
+          "heartbeat@60000",
+          "heartbeat@90000",
+        ]);
+        assertEquals(logB, ["announce@0", "heartbeat@30000", "heartbeat@60000", "heartbeat@90000"]);
+      });
+    },
+  );
 });
 
 Deno.test("a schedule reports a refused announce through onError", async () => {
@@ -350,17 +399,20 @@ Deno.test("a schedule reports a refused announce through onError", async () => {
 Deno.test("a schedule reports unreachable gateways and keeps running", async () => {
   const errors: Error[] = [];
   const identity = await generateIdentity();
+  const timers = new ManualTimers();
   await withSchedule(
     {
       identity,
       gatewayUrls: await unreachableUrl(),
-      heartbeatIntervalMs: 10,
+      timers,
       onError: (error) => errors.push(error),
     },
     async () => {
-      await waitFor(() => errors.length >= 3, "three reported failures");
+      await runSchedules(timers, 60_000, 1);
+      assertEquals(errors.length, 3, "the announce and two heartbeats");
       assertMatch(errors[0].message, /^announce to .* failed/);
       assertMatch(errors[1].message, /^heartbeat to .* failed/);
+      assertMatch(errors[2].message, /^heartbeat to .* failed/);
     },
   );
 });
@@ -369,52 +421,68 @@ Deno.test("an onError that throws is logged and does not stop the schedule", asy
   const logged: unknown[][] = [];
   const consoleError = console.error;
   console.error = (...args: unknown[]) => logged.push(args);
+  const timers = new ManualTimers();
+  let reports = 0;
   try {
     await withGateways([() => ({ status: 500 })], async (identity, gateway) => {
-      let reports = 0;
       await withSchedule(
         {
           identity,
           gatewayUrls: gateway.url,
-          heartbeatIntervalMs: 10,
+          timers,
           onError: () => {
             reports++;
             throw new Error("a buggy reporter");
           },
         },
         async () => {
-          await waitFor(() => reports >= 3, "three reports");
+          await runSchedules(timers, 60_000, 1);
+          assertEquals(
+            gateway.calls.length,
+            3,
+            "the announce and two heartbeats, each answered 500",
+          );
+          assertEquals(timers.pending, 1, "the schedule still runs");
         },
       );
     });
   } finally {
     console.error = consoleError;
   }
-  assert(logged.length >= 3, "each throw was logged");
+  // The announce, two heartbeats, and the deregistration at stop().
+  assertEquals(reports, 4);
+  assertEquals(logged.length, 4, "each throw was logged");
   assertEquals(logged[0][0], "onError threw:");
 });
 
-Deno.test("stop() ends every request of a schedule", async () => {
+Deno.test("stop() ends every timer of a schedule: no request follows, however long after", async () => {
+  const timers = new ManualTimers();
   await withGateways([() => undefined, () => undefined], async (identity, a, b) => {
     // Counted where requests start: one already on the wire may still land after stop().
     const started: string[] = [];
     const countingFetch: typeof fetch = (input, init) => {
-      started.push(String(input));
+      started.push(new URL(String(input)).pathname);
       return fetch(input, init);
     };
     const handle = startGatewayAnnounce({
       ...fields,
       identity,
       gatewayUrls: [a.url, b.url],
-      heartbeatIntervalMs: 5,
-      announceIntervalMs: 15,
       fetch: countingFetch,
+      timers,
+      clock: timers.clock,
+      jitterRatio: 0,
     });
-    await waitFor(() => a.calls.length >= 3 && b.calls.length >= 3, "some traffic");
+    await runSchedules(timers, 60_000, 2);
+    assertEquals(a.calls.length, 3);
+    assertEquals(b.calls.length, 3);
     await handle.stop();
+    assertEquals(timers.pending, 0);
+    assertEquals(started.slice(-2), [DEREGISTER, DEREGISTER]);
     const count = started.length;
-    await sleep(60);
+    await timers.advance(10 * 600_000);
     assertEquals(started.length, count);
+    assertEquals(timers.pending, 0);
   });
 });
 
@@ -428,14 +496,30 @@ Deno.test("stop() aborts a request in flight", async () => {
   });
 });
 
-Deno.test("a slow gateway never has more than one request in flight", async () => {
-  await withGateways([() => ({ delayMs: 40 })], async (identity, gateway) => {
-    await withSchedule(
-      { identity, gatewayUrls: gateway.url, heartbeatIntervalMs: 5, announceIntervalMs: 30 },
-      async () => {
-        await waitFor(() => gateway.calls.length >= 6, "six requests");
-        assertEquals(gateway.maxInFlight(), 1);
-      },
-    );
+Deno.test("a slow gateway never has more than one request in flight: the next tick waits for the answer", async () => {
+  const timers = new ManualTimers();
+  let release = () => {};
+  // Announces and heartbeats are answered when the test says; the goodbye at once.
+  const held: Responder = (call) =>
+    call.path === DEREGISTER
+      ? undefined
+      : new Promise((resolve) => release = () => resolve(undefined));
+  await withGateways([held], async (identity, gateway) => {
+    await withSchedule({ identity, gatewayUrls: gateway.url, timers }, async () => {
+      await timers.advance(0);
+      await waitFor(() => gateway.calls.length === 1, "the announce to arrive");
+      for (let i = 0; i < 3; i++) {
+        // Unanswered, the tick plans nothing: however long the answer takes, no request piles up.
+        assertEquals(timers.pending, 0);
+        await timers.advance(10 * 30_000);
+        assertEquals(gateway.calls.length, i + 1);
+        release();
+        await waitFor(() => timers.pending === 1, "the next tick to be planned");
+        await timers.advance(timers.nextAt! - timers.now);
+        await waitFor(() => gateway.calls.length === i + 2, "the next request");
+      }
+      assertEquals(gateway.maxInFlight(), 1);
+      release();
+    });
   });
 });

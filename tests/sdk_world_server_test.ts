@@ -24,7 +24,8 @@ import {
   type WorldServerConfig,
 } from "../sdk/mod.ts";
 import denoJson from "../deno.json" with { type: "json" };
-import { type Recorder, sleep, startRecorder, waitFor } from "./_sdk_fakes.ts";
+import { type Recorder, startRecorder } from "./_sdk_fakes.ts";
+import { ManualTimers, runSchedules } from "./_timers.ts";
 import { assert, assertEquals, assertMatch, assertRejects } from "./assert.ts";
 
 const MESSAGE_URL = "http://world.test/peer/message";
@@ -91,6 +92,16 @@ function send(
 }
 
 const noHooks: WorldHooks = {};
+
+/**
+ * Timers and a clock for a world, starting at the real time (messages are
+ * stamped with it). A private world runs two schedules on them (broadcasts
+ * and idle sweeps), a public one a third (its gateway).
+ */
+function manualTime(): { timers: ManualTimers; clock: () => number } {
+  const timers = new ManualTimers(Date.now());
+  return { timers, clock: timers.clock };
+}
 
 Deno.test("a signed join is answered with the world's manifest and state", async () => {
   const joins: [string, Record<string, unknown>][] = [];
@@ -507,11 +518,15 @@ Deno.test("state broadcasts reach a member that gave an endpoint, signed by the 
   const receiver = startRecorder();
   try {
     const hooks: WorldHooks = { getState: () => ({ tick: 7 }) };
-    await withWorld({ broadcastIntervalMs: 10 }, hooks, async (world) => {
+    const time = manualTime();
+    await withWorld({ ...time, broadcastIntervalMs: 5_000 }, hooks, async (world) => {
       const agent = await generateIdentity();
       await send(world, await generateIdentity(), PEER_EVENTS.JOIN, { alias: "Bob" });
       await joinWithEndpoint(world, agent, receiver, "Ada");
-      await waitFor(() => receiver.calls.length >= 1, "a broadcast");
+      await runSchedules(time.timers, 4_999, 2);
+      assertEquals(receiver.calls.length, 0, "not before the interval");
+      await runSchedules(time.timers, 1, 2);
+      assertEquals(receiver.calls.length, 1, "one broadcast, at the interval");
       const [call] = receiver.calls;
       assertEquals(call.path, "/peer/message");
       const parsed = parsePeerMessage(call.json);
@@ -549,12 +564,23 @@ Deno.test("no broadcast is sent anywhere while no member gave an endpoint", asyn
     requested.push(String(input));
     return Promise.resolve(new Response("{}"));
   };
-  await withWorld({ broadcastIntervalMs: 5, fetch: countingFetch }, noHooks, async (world) => {
-    await send(world, await generateIdentity(), PEER_EVENTS.JOIN, { alias: "no endpoint" });
-    await sleep(50);
-    await world.broadcast();
-    assertEquals(requested, []);
-  });
+  const time = manualTime();
+  await withWorld(
+    { ...time, broadcastIntervalMs: 5_000, fetch: countingFetch },
+    noHooks,
+    async (world) => {
+      await send(world, await generateIdentity(), PEER_EVENTS.JOIN, { alias: "no endpoint" });
+      await runSchedules(time.timers, 5 * 5_000, 2);
+      await world.broadcast();
+      assertEquals(requested, []);
+      // The schedule kept running: a member that gives an endpoint gets the next tick's.
+      await send(world, await generateIdentity(), PEER_EVENTS.JOIN, {
+        endpoints: [{ address: "127.0.0.1", port: 9, transport: "tcp" }],
+      });
+      await runSchedules(time.timers, 5_000, 2);
+      assertEquals(requested, ["http://127.0.0.1:9/peer/message"]);
+    },
+  );
 });
 
 Deno.test("a failed broadcast is reported through onError", async () => {
@@ -573,15 +599,23 @@ Deno.test("a failed broadcast is reported through onError", async () => {
   }
 });
 
-Deno.test("a member silent for idleTimeoutMs is removed and onLeave is called", async () => {
+Deno.test("a member silent for idleTimeoutMs is removed and onLeave is called, once, at the first sweep past its deadline", async () => {
   const left: string[] = [];
   const hooks: WorldHooks = { onLeave: (agentId) => void left.push(agentId) };
-  await withWorld({ idleTimeoutMs: 30 }, hooks, async (world) => {
+  const time = manualTime();
+  // Broadcasts (which evict too) kept out of the way: the idle sweep alone removes it.
+  const config = { ...time, idleTimeoutMs: 60_000, broadcastIntervalMs: 3_600_000 };
+  await withWorld(config, hooks, async (world) => {
     const agent = await generateIdentity();
     await send(world, agent, PEER_EVENTS.JOIN, {});
-    await waitFor(() => left.length === 1, "the idle member to be removed");
-    assertEquals(left, [agent.agentId]);
+    await runSchedules(time.timers, 30_000, 2);
+    assertEquals(left, [], "the sweep at 30 s keeps it");
+    assertEquals(world.members().length, 1);
+    await runSchedules(time.timers, 30_000, 2);
+    assertEquals(left, [agent.agentId], "the sweep at its deadline removes it");
     assertEquals(world.members(), []);
+    await runSchedules(time.timers, 120_000, 2);
+    assertEquals(left, [agent.agentId]);
   });
 });
 
@@ -630,11 +664,25 @@ Deno.test("a public world announces its endpoint, version and world capability",
   }
 });
 
-Deno.test("a public world heartbeats its gateways", async () => {
-  const gateway = startRecorder();
+Deno.test("a public world heartbeats its gateways at the heartbeat interval, jittered", async () => {
+  const time = manualTime();
+  const start = time.timers.now;
+  const heartbeats: number[] = [];
+  const gateway = startRecorder((call) => {
+    if (call.path === "/peer/heartbeat") heartbeats.push(time.timers.now - start);
+    return undefined;
+  });
   try {
-    await withWorld({ gatewayUrls: gateway.url, heartbeatIntervalMs: 5 }, noHooks, async () => {
-      await waitFor(() => gateway.callsTo("/peer/heartbeat").length >= 2, "heartbeats");
+    await withWorld({ ...time, gatewayUrls: gateway.url }, noHooks, async () => {
+      // Two pauses of 30 s ± 10 % end by 66 s; a third cannot.
+      await runSchedules(time.timers, 66_000, 3);
+      assertEquals(gateway.calls.map((call) => call.path), [
+        "/peer/announce",
+        "/peer/heartbeat",
+        "/peer/heartbeat",
+      ]);
+      const pauses = [heartbeats[0], heartbeats[1] - heartbeats[0]];
+      for (const pause of pauses) assert(pause >= 27_000 && pause <= 33_000, `${pause} ms`);
     });
   } finally {
     await gateway.close();
@@ -643,13 +691,15 @@ Deno.test("a public world heartbeats its gateways", async () => {
 
 Deno.test("a world with isPublic false sends nothing to its gateways", async () => {
   const gateway = startRecorder();
+  const time = manualTime();
   try {
     await withWorld(
-      { gatewayUrls: gateway.url, isPublic: false, heartbeatIntervalMs: 5 },
+      { ...time, gatewayUrls: gateway.url, isPublic: false },
       noHooks,
       async (world) => {
-        await sleep(50);
         assertEquals(world.gateway, undefined);
+        assertEquals(time.timers.pending, 2, "broadcasts and idle sweeps; no gateway schedule");
+        await runSchedules(time.timers, 90_000, 2);
         assertEquals(gateway.calls.length, 0);
       },
     );
@@ -658,8 +708,9 @@ Deno.test("a world with isPublic false sends nothing to its gateways", async () 
   }
 });
 
-Deno.test("stop() closes the listener and ends the gateway schedule", async () => {
+Deno.test("stop() closes the listener and ends every schedule: nothing follows, however long after", async () => {
   const gateway = startRecorder();
+  const time = manualTime();
   try {
     const world = await createWorldServer({
       worldId: "stopping",
@@ -667,16 +718,17 @@ Deno.test("stop() closes the listener and ends the gateway schedule", async () =
       hostname: "127.0.0.1",
       identity: await generateIdentity(),
       gatewayUrls: gateway.url,
-      heartbeatIntervalMs: 5,
-      broadcastIntervalMs: 5,
-      idleTimeoutMs: 5,
+      ...time,
     });
-    await world.gateway!.ready;
+    // 30 s ± 10 %: exactly one heartbeat by 33 s.
+    await runSchedules(time.timers, 33_000, 3);
     await world.stop();
-    const calls = gateway.calls.length;
+    assertEquals(time.timers.pending, 0, "no broadcast, sweep or gateway tick is left");
+    const paths = ["/peer/announce", "/peer/heartbeat", "/peer/deregister"];
+    assertEquals(gateway.calls.map((call) => call.path), paths);
     await assertRejects(() => fetch(`${world.url}/peer/ping`));
-    await sleep(30);
-    assertEquals(gateway.calls.length, calls);
+    await time.timers.advance(10 * 600_000);
+    assertEquals(gateway.calls.map((call) => call.path), paths);
   } finally {
     await gateway.close();
   }
