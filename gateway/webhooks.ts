@@ -361,6 +361,8 @@ export class WebhookDispatcher {
         attempt: pending.attempts,
       });
     } catch (error) {
+      // Cut short by stop(): not the receiver's failure; the event stays in the outbox.
+      if (signal.aborted) return false;
       this.failures++;
       logger.warn("webhook attempt failed", { id, error, attempt: pending.attempts });
     }
