@@ -9,7 +9,7 @@
 import { BODY_LIMITS, type Identity, loadOrCreateIdentity } from "../protocol/mod.ts";
 import { type HttpServer, type HttpServerStats, serve } from "./_http_server.ts";
 import { Bridge, LEAVE_AT_CLOSE_MS, type WatcherLimits } from "./bridge.ts";
-import { createHttpApp, type Quotas, signatureGuard } from "./http.ts";
+import { clientKey, createHttpApp, type Quotas, signatureGuard } from "./http.ts";
 import { KeyCache } from "./_keys.ts";
 import { type Logger, silentLogger } from "./log.ts";
 import { MemoryStore } from "./memory_store.ts";
@@ -396,7 +396,8 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
       c.header("retry-after", "5");
       return c.json({ error: "the directory's store is unreachable; retry shortly" }, 503);
     }
-    return watch.handle(c.req.raw, remoteAddress(c.env));
+    // Counted per client as the quotas count it: behind a trusted proxy, the forwarded address.
+    return watch.handle(c.req.raw, clientKey(c, trustProxy));
   });
   bridge.mount(app, signatureGuard({ quotas, trustProxy }));
   figures.watchers = () => bridge.watchers;
@@ -501,9 +502,4 @@ async function within(promise: Promise<unknown> | undefined, ms: number): Promis
     new Promise<void>((resolve) => timer = setTimeout(resolve, ms)),
   ]);
   clearTimeout(timer);
-}
-
-function remoteAddress(env: unknown): string {
-  const addr = (env as { remoteAddr?: { hostname?: unknown } } | undefined)?.remoteAddr;
-  return typeof addr?.hostname === "string" ? addr.hostname : "unknown";
 }
