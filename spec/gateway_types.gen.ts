@@ -9,13 +9,38 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The gateway's liveness, and how many agents and worlds are live.
+         * The gateway's state, and how many agents and worlds are live.
          * @description `status` is `warming` while the gateway has been up for less than one TTL (worlds that
          *     were live before a restart may not have heartbeated yet) or while the grace after an
          *     outage runs, otherwise `empty` when no agent is live, otherwise `ready`. While the
-         *     directory's store cannot be reached the answer is 503 with `status: unavailable`.
+         *     directory's store cannot be reached the answer is 503 with `status: unavailable`, so a
+         *     liveness probe should ask `/livez`, which does not fail then.
          */
         get: operations["getHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/livez": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether the gateway process serves (liveness).
+         * @description Liveness, for a Kubernetes liveness probe or Docker's `HEALTHCHECK`: 200 whenever the
+         *     process answers HTTP at all, including while its store is unreachable (when `/health`
+         *     answers 503) and while it drains after SIGTERM (when `/ready` answers 503). Restarting a
+         *     gateway cures neither, so neither fails this probe. `HEAD` answers the same without a
+         *     body. Answering never touches the store.
+         */
+        get: operations["getLive"];
         put?: never;
         post?: never;
         delete?: never;
@@ -33,7 +58,7 @@ export interface paths {
         };
         /**
          * Whether a load balancer should send this gateway traffic (readiness).
-         * @description Readiness, apart from liveness (`/health`), as Kubernetes probes and load balancers expect.
+         * @description Readiness, apart from liveness (`/livez`), as Kubernetes probes and load balancers expect.
          *     `HEAD` answers the same without a body. Not ready (503) while:
          *
          *     - the gateway shuts down: after SIGTERM it answers 503 here for `SHUTDOWN_DRAIN_MS`
@@ -1014,6 +1039,11 @@ export interface components {
          *     without spaces, `"` or `\`.
          */
         Capability: string;
+        /** @description The gateway process serves. */
+        Live: {
+            /** @constant */
+            ok: true;
+        };
         /** @description The gateway is ready for traffic. */
         Ready: {
             /** @constant */
@@ -2186,6 +2216,27 @@ export interface operations {
             };
         };
     };
+    getLive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The process serves. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Live"];
+                };
+            };
+        };
+    };
     getReady: {
         parameters: {
             query?: never;
@@ -2207,7 +2258,7 @@ export interface operations {
             };
             /**
              * @description Not ready; `error` gives every reason (`; `-separated). A liveness check should use
-             *     `/health` instead.
+             *     `/livez` instead.
              */
             503: {
                 headers: {

@@ -354,6 +354,7 @@ Deno.test("every documented status of every operation is produced and matches th
     await t.step("the directory's reads", async () => {
       await call("GET", "/health", "/health", 200);
       await call("GET", "/ready", "/ready", 200);
+      await call("GET", "/livez", "/livez", 200);
       await call("GET", "/metrics", "/metrics", 200);
       await call("GET", "/ping", "/ping", 200);
       await call("GET", "/peer/ping", "/peer/ping", 200);
@@ -758,6 +759,7 @@ Deno.test("every documented status of every operation is produced and matches th
         // Out of rotation while cut off from the store.
         await at("GET", "/ready", "/ready", 503);
         // What needs no store still answers, and the metrics say the store is down.
+        await at("GET", "/livez", "/livez", 200);
         await at("GET", "/ping", "/ping", 200);
         const metrics = await at("GET", "/metrics", "/metrics", 200);
         assertMatch(await metrics.text(), /agentworlds_gateway_store_up 0/);
