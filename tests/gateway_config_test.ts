@@ -193,8 +193,10 @@ Deno.test("misspelled Redis variables warn, as for every variable the gateway re
   ];
   const env = { REDIS_URI: "redis://127.0.0.1:6379", REDIS_PREFX: "x", REDIS_PORT: "6379" };
   assertEquals(
-    configWarnings(env, configFromEnv(from(env)), variables).map((w) => `${w.variable}→${w.meant}`),
-    ["REDIS_URI→REDIS_URL", "REDIS_PREFX→REDIS_PREFIX"],
+    configWarnings(env, configFromEnv(from(env)), variables)
+      .map((w) => w.meant ? `${w.variable}→${w.meant}` : w.variable),
+    // REDIS_PORT=6379 is someone's setting (Kubernetes' is tcp://…): the port goes in REDIS_URL.
+    ["REDIS_URI→REDIS_URL", "REDIS_PREFX→REDIS_PREFIX", "REDIS_PORT"],
   );
 });
 
@@ -204,6 +206,10 @@ Deno.test("other programs' variables that share only a first word do not warn", 
       HTTP_PROXY: "http://proxy:3128",
       HTTPS_PROXY: "http://proxy:3128",
       NO_PROXY: "localhost",
+      HTTP_TIMEOUT_MS: "5000",
+      LOG_FORMAT: "json",
+      DATA_PATH: "/srv",
+      REQUEST_ID_HEADER: "x-request-id",
       PATH: "/usr/bin",
       HOME: "/home/deno",
       HOSTNAME: "gw-1",
@@ -225,6 +231,55 @@ Deno.test("other programs' variables that share only a first word do not warn", 
     }),
     [],
   );
+});
+
+Deno.test("an unknown variable with one of the gateway's prefixes warns, listing that prefix's variables", () => {
+  const env = {
+    WEBHOOK_TIMEOUT_MS: "5000",
+    REDIS_PASSWORD: "secret",
+    SNAPSHOT_DIR: "/srv",
+    MAX_WORLDS: "10",
+    GATEWAY_PORT: "8100",
+    OUTBOUND_ALLOW: "10.0.0.0/8",
+    SHUTDOWN_TIMEOUT_MS: "9000",
+    stale_after_ms: "90000",
+  };
+  const warnings = configWarnings(env, configFromEnv(from(env)));
+  assertEquals(warnings.map((w) => [w.variable, w.meant]), [
+    ["WEBHOOK_TIMEOUT_MS", undefined],
+    ["REDIS_PASSWORD", undefined],
+    ["SNAPSHOT_DIR", undefined],
+    ["MAX_WORLDS", undefined],
+    ["GATEWAY_PORT", undefined],
+    ["OUTBOUND_ALLOW", undefined],
+    ["SHUTDOWN_TIMEOUT_MS", undefined],
+    ["stale_after_ms", undefined],
+  ]);
+  assertEquals(
+    warnings[0].message,
+    "WEBHOOK_TIMEOUT_MS is not a gateway variable and is ignored (the gateway's WEBHOOK_ variables are WEBHOOK_URL, WEBHOOK_SECRET, WEBHOOK_RETRY_FOR_MS)",
+  );
+  assertEquals(
+    warnings[2].message,
+    "SNAPSHOT_DIR is not a gateway variable and is ignored (the gateway's SNAPSHOT_ variable is SNAPSHOT_INTERVAL_MS)",
+  );
+  assertMatch(
+    warnings[1].message,
+    /\(the gateway's REDIS_ variables are REDIS_URL, REDIS_PREFIX, /,
+  );
+});
+
+Deno.test("a name close to a gateway variable says which one it meant, even with a gateway prefix", () => {
+  assertEquals(warned({ WEBHOOK_URI: "https://hooks.example/in", MAX_AGENT: "10" }), [
+    "WEBHOOK_URI→WEBHOOK_URL",
+    "MAX_AGENT→MAX_AGENTS",
+  ]);
+});
+
+Deno.test("the SDK world's variables never warn, though GATEWAY_URL has the gateway's prefix", async () => {
+  const { WORLD_ENV_VARS } = await import("../examples/grid_world.ts");
+  const env = Object.fromEntries(WORLD_ENV_VARS.map((name) => [name, "1000"]));
+  assertEquals(warned(env), []);
 });
 
 Deno.test("the gateway's own variables never warn as misspellings", () => {
