@@ -448,14 +448,18 @@ export interface ConfigWarning {
  *   value such as Kubernetes' `REDIS_PORT`);
  * - `STALE_TTL_MS` under two heartbeat intervals (2 × 30 s): a world whose
  *   heartbeat is late or lost once expires and comes back (flaps);
- * - `WEBHOOK_SECRET` without `WEBHOOK_URL`: nothing is sent.
+ * - `WEBHOOK_SECRET` without `WEBHOOK_URL`: nothing is sent;
+ * - `PUBLIC_URL` and `OUTBOUND_POLICY` both unset (or `auto`) while
+ *   `LISTEN_ADDR` is not a loopback address: the outbound policy is then
+ *   `any` (what the local demo needs), so a world announced by anyone can
+ *   point the gateway's calls at private addresses of its network.
  *
  * Pure: `main.ts` logs each warning, one line each.
  *
  * @example
  * ```ts
  * import { configFromEnv, configWarnings } from "@agentworlds/sdk/gateway";
- * const env = { HTTP_PROT: "8200", STALE_TTL_MS: "20000" };
+ * const env = { HTTP_PROT: "8200", STALE_TTL_MS: "20000", LISTEN_ADDR: "127.0.0.1" };
  * const warnings = configWarnings(env, configFromEnv((name) => env[name as keyof typeof env]));
  * console.log(warnings.map((w) => w.variable)); // ["HTTP_PROT", "STALE_TTL_MS"]
  * console.log(warnings[0].meant); // "HTTP_PORT"
@@ -467,7 +471,10 @@ export interface ConfigWarning {
  */
 export function configWarnings(
   env: Readonly<Record<string, string>>,
-  config: Pick<GatewayConfig, "staleTtlMs" | "webhookUrl" | "webhookSecret">,
+  config: Pick<
+    GatewayConfig,
+    "staleTtlMs" | "webhookUrl" | "webhookSecret" | "publicUrl" | "outboundPolicy" | "hostname"
+  >,
   variables: readonly EnvVar[] = GATEWAY_ENV_VARS,
 ): ConfigWarning[] {
   const warnings: ConfigWarning[] = [];
@@ -509,7 +516,25 @@ export function configWarnings(
       message: "WEBHOOK_SECRET is set but WEBHOOK_URL is not: no webhooks are sent",
     });
   }
+  const listenAddr = config.hostname ?? "0.0.0.0";
+  if (
+    config.publicUrl === undefined && config.outboundPolicy === undefined &&
+    !isLoopbackHost(listenAddr)
+  ) {
+    warnings.push({
+      variable: "PUBLIC_URL",
+      message:
+        `PUBLIC_URL and OUTBOUND_POLICY are unset and the gateway listens on ${listenAddr}: its calls to worlds (the /ws bridge) may reach any address, private and loopback ones included, so anyone who announces a world can point them inside this network; set PUBLIC_URL to the gateway's public origin (then only public addresses are called) or OUTBOUND_POLICY=public-only`,
+    });
+  }
   return warnings;
+}
+
+/** Whether a listening address is the loopback only (`127.0.0.0/8`, `::1`, `localhost`). */
+function isLoopbackHost(host: string): boolean {
+  const bare = host.trim().replace(/^\[|\]$/g, "").toLowerCase();
+  return bare === "localhost" || bare.endsWith(".localhost") || bare === "::1" ||
+    /^0*:(0*:){0,5}0*:0*1$/.test(bare) || /^(::ffff:)?127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bare);
 }
 
 // Durations people write in another unit, or without one: STALE_TTL, STALE_TTL_SECONDS.

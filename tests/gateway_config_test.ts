@@ -141,9 +141,17 @@ Deno.test("PUBLIC_URL is an origin, with or without its trailing slash", () => {
   }
 });
 
+/**
+ * What `configFromEnv` reads from `env`, listening on the loopback (so the
+ * outbound-policy warning of a gateway reachable from elsewhere stays out).
+ */
+function onLoopback(env: Record<string, string>) {
+  return { ...configFromEnv(from(env)), hostname: "127.0.0.1" };
+}
+
 /** The warnings of an environment, as `variable → meant` (or the variable alone). */
 function warned(env: Record<string, string>): string[] {
-  return configWarnings(env, configFromEnv(from(env)))
+  return configWarnings(env, onLoopback(env))
     .map((w) => w.meant ? `${w.variable}→${w.meant}` : w.variable);
 }
 
@@ -193,7 +201,7 @@ Deno.test("misspelled Redis variables warn, as for every variable the gateway re
   ];
   const env = { REDIS_URI: "redis://127.0.0.1:6379", REDIS_PREFX: "x", REDIS_PORT: "6379" };
   assertEquals(
-    configWarnings(env, configFromEnv(from(env)), variables)
+    configWarnings(env, onLoopback(env), variables)
       .map((w) => w.meant ? `${w.variable}→${w.meant}` : w.variable),
     // REDIS_PORT=6379 is someone's setting (Kubernetes' is tcp://…): the port goes in REDIS_URL.
     ["REDIS_URI→REDIS_URL", "REDIS_PREFX→REDIS_PREFIX", "REDIS_PORT"],
@@ -244,7 +252,7 @@ Deno.test("an unknown variable with one of the gateway's prefixes warns, listing
     SHUTDOWN_TIMEOUT_MS: "9000",
     stale_after_ms: "90000",
   };
-  const warnings = configWarnings(env, configFromEnv(from(env)));
+  const warnings = configWarnings(env, onLoopback(env));
   assertEquals(warnings.map((w) => [w.variable, w.meant]), [
     ["WEBHOOK_TIMEOUT_MS", undefined],
     ["REDIS_PASSWORD", undefined],
@@ -290,15 +298,15 @@ Deno.test("the gateway's own variables never warn as misspellings", () => {
 });
 
 Deno.test("a TTL under two heartbeat intervals warns that worlds would flap", () => {
-  const [warning] = configWarnings({}, configFromEnv(from({ STALE_TTL_MS: "59999" })));
+  const [warning] = configWarnings({}, onLoopback({ STALE_TTL_MS: "59999" }));
   assertEquals(warning.variable, "STALE_TTL_MS");
   assertMatch(warning.message, /^STALE_TTL_MS=59999 is less than two heartbeat intervals.*flap/);
-  assertEquals(configWarnings({}, configFromEnv(from({ STALE_TTL_MS: "60000" }))), []);
+  assertEquals(configWarnings({}, onLoopback({ STALE_TTL_MS: "60000" })), []);
 });
 
 Deno.test("a webhook secret without a webhook URL warns that nothing is sent", () => {
   const env = { WEBHOOK_SECRET: "whsec_" + btoa("0123456789abcdef0123456789abcdef") };
-  assertEquals(configWarnings(env, configFromEnv(from(env))).map((w) => w.message), [
+  assertEquals(configWarnings(env, onLoopback(env)).map((w) => w.message), [
     "WEBHOOK_SECRET is set but WEBHOOK_URL is not: no webhooks are sent",
   ]);
 });
@@ -322,4 +330,32 @@ Deno.test("a variable no group claims is listed under Other", () => {
     { name: "SOMETHING_NEW", default: undefined, description: "a variable added later" },
   ]);
   assert(text.includes("\nOther:\n  SOMETHING_NEW  (unset)  a variable added later\n"), text);
+});
+
+Deno.test("a gateway reachable from elsewhere with neither PUBLIC_URL nor OUTBOUND_POLICY warns that it may call private addresses", () => {
+  const outbound = (env: Record<string, string>) =>
+    configWarnings(env, configFromEnv(from(env))).filter((w) => w.variable === "PUBLIC_URL");
+  const warns: Record<string, string>[] = [
+    {},
+    { LISTEN_ADDR: "10.0.0.5" },
+    { LISTEN_ADDR: "::", OUTBOUND_POLICY: "auto" },
+  ];
+  for (const env of warns) {
+    const [warning] = outbound(env);
+    assert(warning, `no warning for ${JSON.stringify(env)}`);
+    assertMatch(
+      warning.message,
+      /^PUBLIC_URL and OUTBOUND_POLICY are unset and the gateway listens on \S+: .*private and loopback ones included.*set PUBLIC_URL to the gateway's public origin .* or OUTBOUND_POLICY=public-only$/,
+    );
+  }
+  const quiet: Record<string, string>[] = [
+    { LISTEN_ADDR: "127.0.0.1" },
+    { LISTEN_ADDR: "::1" },
+    { LISTEN_ADDR: "localhost" },
+    { PUBLIC_URL: "https://gateway.example" },
+    { PUBLIC_URL: "http://127.0.0.1:8100" }, // a choice made: the demo's own address
+    { OUTBOUND_POLICY: "any" },
+    { OUTBOUND_POLICY: "public-only" },
+  ];
+  for (const env of quiet) assertEquals(outbound(env), [], JSON.stringify(env));
 });
