@@ -608,6 +608,21 @@ export interface paths {
          *     version, and the world's signed answer comes back as the matching `*_result` frame. A
          *     frame is at most 16384 bytes, and at most 8 may wait on the world at once.
          *
+         *     Calls to worlds (the gateway's own join, re-join and leave, and each browser's frames) go
+         *     to the world's first endpoint under the outbound policy, `OUTBOUND_POLICY`:
+         *     `public-only` refuses a world whose address is, or whose host name resolves to, a
+         *     private, loopback, link-local, cloud-metadata, multicast or reserved address (checked
+         *     after DNS; a plain-HTTP call then goes to the address checked, so a second DNS answer
+         *     cannot swap it); `any` calls every address; `auto` (the default) is `public-only` when
+         *     `PUBLIC_URL` names a public host, and `any` when `PUBLIC_URL` is unset or names
+         *     `localhost` or an internal address (the local demo, whose worlds are on 127.0.0.1). A
+         *     gateway that listens beyond the loopback with neither variable set logs a warning at
+         *     startup. Redirects are never followed, an answer is read up to 256 KiB, and a call
+         *     times out after 10 s. Every failure, a refusal by the policy included, reaches the
+         *     browser as the same `{"type":"error","message":"the world could not be reached"}`, so
+         *     it cannot tell an open port from a closed one. When the gateway stops, its
+         *     `world.leave` calls are best effort: cut short after 1 s.
+         *
          *     Before upgrading, each client address spends a token of its upgrade quota
          *     (`WS_UPGRADE_RATE`, 120 a minute, bursts of 200), and three caps are checked: watchers in
          *     all (`MAX_WATCHERS`, 10000; 503 past it), from one client address (`MAX_WATCHERS_PER_ADDRESS`,
@@ -1893,17 +1908,18 @@ export interface components {
         };
         /**
          * @description This address's `BAD_SIGNATURE_RATE` quota is spent (checked before anything is verified),
-         *     its `NEW_LEASE_RATE` quota is spent and the announce would grant a new lease (both with
-         *     `Retry-After`), or it already holds `MAX_LEASES_PER_ADDRESS` live leases (no
-         *     `Retry-After`: a slot frees when one of them ends).
+         *     its `NEW_LEASE_RATE` quota is spent and the announce would grant a new lease, or it already
+         *     holds `MAX_LEASES_PER_ADDRESS` live leases (a slot frees when one of them ends). Each with
+         *     `Retry-After`.
          */
         AnnounceTooMany: {
             headers: {
                 /**
-                 * @description Seconds until the spent quota has a token again (absent for the lease cap).
+                 * @description Seconds until the spent quota has a token again; for the lease cap, 30 (a slot frees
+                 *     within a TTL as leases end).
                  * @example 60
                  */
-                "Retry-After"?: number;
+                "Retry-After": number;
                 [name: string]: unknown;
             };
             content: {

@@ -691,6 +691,38 @@ Deno.test("every documented status of every operation is produced and matches th
       },
     );
 
+    await t.step(
+      "the lease cap per address: 429 with Retry-After on both announce routes",
+      async () => {
+        const capped = await startGateway({ maxLeasesPerAddress: 1 });
+        others.push(capped.gateway);
+        const at = (...args: [string, string, string, number, unknown?, Record<string, string>?]) =>
+          probe.call(capped.url, ...args);
+        await at(
+          "POST",
+          "/peer/announce",
+          "/peer/announce",
+          200,
+          await createAnnounce(await generateIdentity(), worldFields("first")),
+        );
+        const refused = await at(
+          "POST",
+          "/peer/announce",
+          "/peer/announce",
+          429,
+          await createAnnounce(await generateIdentity(), worldFields("second")),
+        );
+        assertEquals(refused.headers.get("retry-after"), "30");
+        const third = await signedAnnounce(
+          await generateIdentity(),
+          worldFields("third"),
+          capped.url,
+          Date.now,
+        );
+        await at("POST", "/agents", "/agents", 429, third.body, third.headers);
+      },
+    );
+
     await t.step("watcher caps: 503 past MAX_WATCHERS, 429 past the upgrade quota", async () => {
       const capped = await startGateway({
         watchers: { maxWatchers: 1 },
