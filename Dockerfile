@@ -114,11 +114,13 @@ ENV HTTP_PORT=8100 \
 VOLUME /data
 EXPOSE 8100
 
-# Liveness: /health answers 200 while the gateway serves (warming, empty or
-# ready). bash's /dev/tcp speaks the HTTP, so no Deno (and no curl, which the
-# image lacks) starts every 30 s. Load balancers check /ready instead.
+# Liveness: /livez answers 200 whenever the process serves, and never asks
+# the store (/health answers 503 while Redis is down, and restarting every
+# replica would cure nothing). bash's /dev/tcp speaks the HTTP, so no Deno (and
+# no curl, which the image lacks) starts every 30 s. Load balancers check
+# /ready instead.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
-    CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${HTTP_PORT:-8100} && printf 'GET /health HTTP/1.1\\r\\nHost: 127.0.0.1\\r\\nConnection: close\\r\\n\\r\\n' >&3 && read -r -t 4 status <&3 && [[ $status == *' 200 '* ]]"]
+    CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${HTTP_PORT:-8100} && printf 'GET /livez HTTP/1.1\\r\\nHost: 127.0.0.1\\r\\nConnection: close\\r\\n\\r\\n' >&3 && read -r -t 4 status <&3 && [[ $status == *' 200 '* ]]"]
 
 # `deno task gateway`, with permissions narrowed to what the gateway uses:
 # listen and send webhooks, read its environment, read its code and data,

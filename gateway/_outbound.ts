@@ -40,6 +40,8 @@ export interface OutboundOptions {
   fetch?: typeof fetch;
   /** Resolves a host name to its addresses. Default: `Deno.resolveDns` (A and AAAA). */
   resolve?: (host: string) => Promise<string[]>;
+  /** Aborts the call before its timeout (the gateway stopping). Default: none. */
+  signal?: AbortSignal;
 }
 
 /** A bounded answer. */
@@ -167,7 +169,9 @@ export async function callOut(
   options: OutboundOptions,
 ): Promise<OutboundAnswer> {
   const doFetch = options.fetch ?? globalThis.fetch;
-  const signal = AbortSignal.timeout(options.timeoutMs);
+  const timeout = AbortSignal.timeout(options.timeoutMs);
+  const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
+  if (options.signal?.aborted) throw new OutboundError("unreachable", "aborted");
   let target = url;
   let headers = new Headers(init.headers);
   let client: Deno.HttpClient | undefined;

@@ -1,6 +1,6 @@
 /**
  * Readiness, apart from liveness: whether a load balancer should send this
- * gateway traffic now. `/health` says the process is alive; `/ready` says
+ * gateway traffic now. `/livez` says the process is alive; `/ready` says
  * no while the gateway shuts down, while its store is unreachable, and while
  * it warms up after an outage.
  *

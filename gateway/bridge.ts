@@ -46,6 +46,12 @@ export const WATCHER_IDLE_TIMEOUT_MS = 60_000;
 export const MAX_FRAMES_IN_FLIGHT = 8;
 /** How long a call to a world may take, in ms. */
 export const WORLD_CALL_TIMEOUT_MS = 10_000;
+/**
+ * How long {@linkcode Bridge.close} waits for the `world.leave` calls it
+ * sends, in ms: best effort, since a world that hangs must not hold a stop
+ * (a world forgets an idle member by itself anyway).
+ */
+export const LEAVE_AT_CLOSE_MS = 1000;
 /** Caps on browsers watching worlds through `/ws`. */
 export interface WatcherLimits {
   /** Watchers in all. Default: 10000. */
@@ -160,6 +166,10 @@ export class Bridge {
   #limited: RateLimitedLog;
   #lastSent = new WeakMap<Identity, number>();
   #unsubscribe: () => void;
+  /** Aborted by {@linkcode Bridge.close}: every call to a world still under way ends. */
+  #closing = new AbortController();
+  /** Set as {@linkcode Bridge.close} begins: no new watcher is taken. */
+  #closed = false;
 
   /** Creates the bridge; it listens to the store's changes and relayed states at once. */
   constructor(options: BridgeOptions) {
@@ -301,28 +311,54 @@ export class Bridge {
     if (worldId !== undefined) bump(this.#perWorld, worldId);
   }
 
-  /** Closes every socket and leaves every world. */
-  async close(): Promise<void> {
+  /**
+   * Closes every socket and leaves every watched world, best effort: the
+   * `world.leave` calls get `leaveMs` (default {@linkcode LEAVE_AT_CLOSE_MS}),
+   * then they and every other call to a world still under way are aborted,
+   * so a world that never answers cannot hold the gateway's stop. Resolves
+   * within `leaveMs` (and a little); returns how many leaves were cut short.
+   */
+  async close(leaveMs: number = LEAVE_AT_CLOSE_MS): Promise<number> {
+    if (this.#closed) return 0;
+    this.#closed = true;
     this.#unsubscribe();
+    for (const watch of this.#watches.values()) clearInterval(watch.refresh);
+    let pending = 0;
     const leaving: Promise<void>[] = [];
     for (const socket of [...this.#connections.keys()]) {
-      leaving.push(this.#drop(socket));
+      pending++;
+      leaving.push(this.#drop(socket).finally(() => pending--));
       try {
         socket.close(1001, "gateway stopping");
       } catch {
         // already closed
       }
     }
-    await Promise.all(leaving);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      Promise.all(leaving),
+      new Promise<void>((resolve) => timer = setTimeout(resolve, leaveMs)),
+    ]);
+    clearTimeout(timer);
+    this.#closing.abort();
     this.#limited.close();
+    if (pending > 0) {
+      this.#logger.info("leaving watched worlds cut short at stop", {
+        watchers: pending,
+        leaveMs,
+      });
+    }
+    return pending;
   }
 
   async #open(socket: ServerWebSocket, worldId: string | undefined): Promise<void> {
+    if (this.#closed) return this.#fail(socket, "the gateway is stopping");
     if (!worldId) return this.#fail(socket, "missing ?world=<worldId>");
     // A key id that names no live world (a live one was turned into its slug).
     if (agentIdFromPathSegment(worldId)) return this.#fail(socket, `no live world ${worldId}`);
     if (!isValidWorldId(worldId)) return this.#fail(socket, "invalid worldId");
     const record = await this.#options.store.getWorld(worldId);
+    if (this.#closed) return this.#fail(socket, "the gateway is stopping");
     if (!record) return this.#fail(socket, `no live world ${worldId}`);
     if (!worldBaseUrl(record)) return this.#fail(socket, `world ${worldId} has no endpoint`);
     const connection: Connection = {
@@ -506,11 +542,13 @@ export class Bridge {
         timeoutMs: WORLD_CALL_TIMEOUT_MS,
         maxResponseBytes: MAX_WORLD_ANSWER_BYTES,
         fetch: this.#fetch,
+        signal: this.#closing.signal,
       });
     } catch (error) {
       const kind = error instanceof OutboundError ? error.kind : "unreachable";
       this.#logger.debug("a call to a world failed", { worldId: record.worldId, kind });
-      if (kind !== "refused") this.#reachable(record, false);
+      // A call cut short by the stop says nothing about the world.
+      if (kind !== "refused" && !this.#closing.signal.aborted) this.#reachable(record, false);
       throw error instanceof OutboundError ? error : new OutboundError("unreachable");
     }
     const verified = await verifyHttpResponseHeaders(

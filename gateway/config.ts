@@ -440,21 +440,35 @@ export interface ConfigWarning {
  *   variables: within two edits of one in capitals (`HTTP_PROT`,
  *   `WEBHOOK_SECRETS`, `log_level`), the same duration in another unit or
  *   none (`STALE_TTL`, `STALE_TTL_SECONDS`), or three words or more sharing
- *   its first two (`GATEWAY_ADMIN_PASSWORD`). It is ignored, so the setting it was meant to
- *   change silently keeps its default. A shared first word alone is not
- *   enough (`HTTP_PROXY`, the world's `GATEWAY_URL` and Kubernetes'
- *   `REDIS_PORT` are someone else's), nor is a Docker or Kubernetes service
- *   variable (`*_SERVICE_HOST`, a `tcp://` value);
+ *   its first two (`GATEWAY_ADMIN_PASSWORD`): the warning names the variable
+ *   it probably meant (`meant`);
+ * - a set variable that is not the gateway's but starts with one of the
+ *   gateway's prefixes (`WEBHOOK_TIMEOUT_MS`, `REDIS_PASSWORD`,
+ *   `SNAPSHOT_DIR`, `MAX_WORLDS`, `GATEWAY_PORT`): the warning lists the
+ *   gateway's variables of that prefix. A prefix is the first word of a
+ *   gateway variable, unless other programs start their variables with that
+ *   word too (see {@linkcode SHARED_FIRST_WORDS}: `HTTP_PROXY`, `LOG_FORMAT`,
+ *   the SDK world's `WORLD_ID` and `PUBLIC_ADDR`, …);
+ *
+ *   Either way the variable is ignored, so the setting it was meant to change
+ *   silently keeps its default. Never warned about: the SDK world's variables
+ *   (`GATEWAY_URL`, …, often set in the same shell) and Docker or Kubernetes
+ *   service variables (`*_SERVICE_HOST`, `*_PORT_8100_TCP_ADDR`, a `tcp://`
+ *   value such as Kubernetes' `REDIS_PORT`);
  * - `STALE_TTL_MS` under two heartbeat intervals (2 × 30 s): a world whose
  *   heartbeat is late or lost once expires and comes back (flaps);
- * - `WEBHOOK_SECRET` without `WEBHOOK_URL`: nothing is sent.
+ * - `WEBHOOK_SECRET` without `WEBHOOK_URL`: nothing is sent;
+ * - `PUBLIC_URL` and `OUTBOUND_POLICY` both unset (or `auto`) while
+ *   `LISTEN_ADDR` is not a loopback address: the outbound policy is then
+ *   `any` (what the local demo needs), so a world announced by anyone can
+ *   point the gateway's calls at private addresses of its network.
  *
  * Pure: `main.ts` logs each warning, one line each.
  *
  * @example
  * ```ts
  * import { configFromEnv, configWarnings } from "@agentworlds/sdk/gateway";
- * const env = { HTTP_PROT: "8200", STALE_TTL_MS: "20000" };
+ * const env = { HTTP_PROT: "8200", STALE_TTL_MS: "20000", LISTEN_ADDR: "127.0.0.1" };
  * const warnings = configWarnings(env, configFromEnv((name) => env[name as keyof typeof env]));
  * console.log(warnings.map((w) => w.variable)); // ["HTTP_PROT", "STALE_TTL_MS"]
  * console.log(warnings[0].meant); // "HTTP_PORT"
@@ -466,18 +480,34 @@ export interface ConfigWarning {
  */
 export function configWarnings(
   env: Readonly<Record<string, string>>,
-  config: Pick<GatewayConfig, "staleTtlMs" | "webhookUrl" | "webhookSecret">,
+  config: Pick<
+    GatewayConfig,
+    "staleTtlMs" | "webhookUrl" | "webhookSecret" | "publicUrl" | "outboundPolicy" | "hostname"
+  >,
   variables: readonly EnvVar[] = GATEWAY_ENV_VARS,
 ): ConfigWarning[] {
   const warnings: ConfigWarning[] = [];
   const known = variables.map((v) => v.name);
+  const prefixes = gatewayPrefixes(known);
   for (const [name, value] of Object.entries(env)) {
-    const meant = meantVariable(name, value, known);
-    if (meant === undefined) continue;
+    if (known.includes(name) || othersVariable(name, value)) continue;
+    const meant = meantVariable(name, known);
+    if (meant !== undefined) {
+      warnings.push({
+        variable: name,
+        meant,
+        message: `${name} is not a gateway variable and is ignored; did you mean ${meant}?`,
+      });
+      continue;
+    }
+    const words = name.toUpperCase().split("_");
+    const family = words.length >= 2 ? prefixes.get(words[0]) : undefined;
+    if (family === undefined) continue;
     warnings.push({
       variable: name,
-      meant,
-      message: `${name} is not a gateway variable and is ignored; did you mean ${meant}?`,
+      message: `${name} is not a gateway variable and is ignored (the gateway's ${words[0]}_ ${
+        family.length === 1 ? "variable is" : "variables are"
+      } ${family.join(", ")})`,
     });
   }
   const flapBelow = 2 * DEFAULTS.heartbeatIntervalMs;
@@ -495,7 +525,25 @@ export function configWarnings(
       message: "WEBHOOK_SECRET is set but WEBHOOK_URL is not: no webhooks are sent",
     });
   }
+  const listenAddr = config.hostname ?? "0.0.0.0";
+  if (
+    config.publicUrl === undefined && config.outboundPolicy === undefined &&
+    !isLoopbackHost(listenAddr)
+  ) {
+    warnings.push({
+      variable: "PUBLIC_URL",
+      message:
+        `PUBLIC_URL and OUTBOUND_POLICY are unset and the gateway listens on ${listenAddr}: its calls to worlds (the /ws bridge) may reach any address, private and loopback ones included, so anyone who announces a world can point them inside this network; set PUBLIC_URL to the gateway's public origin (then only public addresses are called) or OUTBOUND_POLICY=public-only`,
+    });
+  }
   return warnings;
+}
+
+/** Whether a listening address is the loopback only (`127.0.0.0/8`, `::1`, `localhost`). */
+function isLoopbackHost(host: string): boolean {
+  const bare = host.trim().replace(/^\[|\]$/g, "").toLowerCase();
+  return bare === "localhost" || bare.endsWith(".localhost") || bare === "::1" ||
+    /^0*:(0*:){0,5}0*:0*1$/.test(bare) || /^(::ffff:)?127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bare);
 }
 
 // Durations people write in another unit, or without one: STALE_TTL, STALE_TTL_SECONDS.
@@ -505,6 +553,53 @@ const TIME_UNIT = /_(MS|MILLIS|S|SEC|SECS|SECONDS?|MINS?|MINUTES?)$/;
 // GATEWAY_PORT_8100_TCP_ADDR): never a misspelling of ours.
 const SERVICE_VARIABLE = /_SERVICE_(HOST|PORT)(_|$)|_PORT_\d+_(TCP|UDP|SCTP)(_|$)/;
 const SERVICE_ADDRESS = /^(tcp|udp|sctp):\/\//;
+/**
+ * First words of gateway variables that are not the gateway's prefixes,
+ * because other programs' variables start with them too: `HTTP_` (`HTTP_PROXY`),
+ * `LOG_` (many tools' `LOG_FORMAT`, `LOG_DIR`), ordinary words (`DATA_`,
+ * `REQUEST_`, `HEADERS_`, `NEW_`, `BAD_`, `TRUST_`, `WS_`), and those the
+ * SDK world's variables start with (`WORLD_ID`, `PUBLIC_ADDR`, `LISTEN_ADDR`,
+ * `IDLE_TIMEOUT_MS`). Every other first word of a gateway variable is a
+ * prefix: today `GATEWAY_`, `MAX_`, `OUTBOUND_`, `OWNER_`, `REDIS_`,
+ * `SHUTDOWN_`, `SNAPSHOT_`, `STALE_`, `WEBHOOK_`; a new variable with a new
+ * first word adds its own.
+ */
+const SHARED_FIRST_WORDS: ReadonlySet<string> = new Set([
+  "HTTP",
+  "LOG",
+  "DATA",
+  "REQUEST",
+  "HEADERS",
+  "NEW",
+  "BAD",
+  "TRUST",
+  "WS",
+  "WORLD",
+  "PUBLIC",
+  "LISTEN",
+  "IDLE",
+]);
+/**
+ * Other programs' variables that start with one of the gateway's prefixes:
+ * the SDK world's (`deno task world`, often run in the same shell).
+ */
+const OTHERS_VARIABLES: ReadonlySet<string> = new Set(["GATEWAY_URL"]);
+
+/** The gateway's prefixes (see {@linkcode SHARED_FIRST_WORDS}), each with its variables. */
+function gatewayPrefixes(known: readonly string[]): Map<string, string[]> {
+  const prefixes = new Map<string, string[]>();
+  for (const name of known) {
+    const [first] = name.split("_");
+    if (first === name || SHARED_FIRST_WORDS.has(first)) continue;
+    prefixes.set(first, [...prefixes.get(first) ?? [], name]);
+  }
+  return prefixes;
+}
+
+/** Whether a variable is known to be someone else's: a service variable, or the SDK world's. */
+function othersVariable(name: string, value: string): boolean {
+  return OTHERS_VARIABLES.has(name) || SERVICE_VARIABLE.test(name) || SERVICE_ADDRESS.test(value);
+}
 
 /**
  * The gateway variable that a variable which is not the gateway's probably
@@ -514,13 +609,9 @@ const SERVICE_ADDRESS = /^(tcp|udp|sctp):\/\//;
  * duration in another unit or without one (`STALE_TTL`, `STALE_TTL_SECONDS`
  * for `STALE_TTL_MS`), or when it has three words or more and shares its
  * first two (`GATEWAY_ADMIN_PASSWORD`, `WEBHOOK_RETRY_MS`; not the world's
- * `WORLD_ID`). Sharing only a first word is not enough: `HTTP_PROXY`, the
- * world's `GATEWAY_URL` and Kubernetes' `REDIS_PORT` are someone else's.
- * The closest such variable wins.
+ * `WORLD_ID`). The closest such variable wins.
  */
-function meantVariable(name: string, value: string, known: readonly string[]): string | undefined {
-  if (known.includes(name)) return undefined;
-  if (SERVICE_VARIABLE.test(name) || SERVICE_ADDRESS.test(value)) return undefined;
+function meantVariable(name: string, known: readonly string[]): string | undefined {
   const upper = name.toUpperCase();
   const words = upper.split("_");
   let best: { name: string; score: number } | undefined;

@@ -8,8 +8,8 @@
  */
 import { BODY_LIMITS, type Identity, loadOrCreateIdentity } from "../protocol/mod.ts";
 import { type HttpServer, type HttpServerStats, serve } from "./_http_server.ts";
-import { Bridge, type WatcherLimits } from "./bridge.ts";
-import { createHttpApp, type Quotas, signatureGuard } from "./http.ts";
+import { Bridge, LEAVE_AT_CLOSE_MS, type WatcherLimits } from "./bridge.ts";
+import { clientKey, createHttpApp, type Quotas, signatureGuard } from "./http.ts";
 import { KeyCache } from "./_keys.ts";
 import { type Logger, silentLogger } from "./log.ts";
 import { RateLimitedLog } from "./_rate_limited_log.ts";
@@ -166,7 +166,14 @@ export interface Gateway {
   drain(): void;
   /** Reclaims expired leases now (the loop does this on its own). */
   sweep(): Promise<void>;
-  /** Stops within a bounded time: listener, bridge, webhooks (undelivered stay durable), store. */
+  /**
+   * Stops within a bounded time, whatever a peer does: the listener and the
+   * requests under way (3 s), webhook deliveries in flight (2 s; undelivered
+   * events stay in the durable outbox) and the bridge's `world.leave` calls
+   * (1 s, best effort) wind down side by side, each cut short at its share;
+   * then the store is closed (the memory store writes its final snapshot).
+   * Calling it again returns the same stop.
+   */
   stop(): Promise<void>;
   /** The HTTP server's counters (connections, refusals, timeouts, bytes); undefined before `start()`. */
   serverStats(): HttpServerStats | undefined;
@@ -178,10 +185,27 @@ const MAX_SWEEP_SLEEP_MS = 1000;
 export const SWEEP_BATCH = 5000;
 /** Most leases one Redis sweep claims (the store runs it as scripts of 100, ~5 ms each). */
 const REDIS_SWEEP_BATCH = 500;
-/** How long `stop()` lets requests under way finish before closing their connections, in ms. */
-const SHUTDOWN_GRACE_MS = 3000;
-/** How long `stop()` lets webhook deliveries in flight finish (the rest stay in the outbox), in ms. */
-const WEBHOOK_STOP_GRACE_MS = 3000;
+/**
+ * How `stop()` spends its time. Requests under way, webhook deliveries in
+ * flight, the `world.leave` calls to watched worlds and a sweep under way
+ * wind down side by side, each within its own share, so the slowest peer
+ * costs at most the longest share (3 s), never their sum; what a share cuts
+ * short is aborted (an undelivered webhook stays in the outbox). The store
+ * is closed last with the time that is left, so the memory store's final
+ * snapshot is always written: with the longest drain (`SHUTDOWN_DRAIN_MS`,
+ * 4 s), drain and stop end within ~7 s plus the snapshot, well inside an
+ * orchestrator's 10 s.
+ */
+const STOP_SHARES = Object.freeze({
+  /** Requests under way finish, then their connections are closed, in ms. */
+  requestsMs: 3000,
+  /** Webhook deliveries in flight finish, then they are aborted, in ms. */
+  webhooksMs: 2000,
+  /** `world.leave` calls to watched worlds (best effort), then aborted, in ms. */
+  leaveMs: LEAVE_AT_CLOSE_MS,
+  /** A sweep under way finishes (the store is not closed under it), in ms. */
+  sweepMs: 3000,
+});
 
 /** Each route's body limit, which the server enforces as bytes arrive (before any handler). */
 function requestBodyLimit(method: string, path: string): number {
@@ -378,7 +402,8 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
       c.header("retry-after", "5");
       return c.json({ error: "the directory's store is unreachable; retry shortly" }, 503);
     }
-    return watch.handle(c.req.raw, remoteAddress(c.env));
+    // Counted per client as the quotas count it: behind a trusted proxy, the forwarded address.
+    return watch.handle(c.req.raw, clientKey(c, trustProxy));
   });
   bridge.mount(app, signatureGuard({ quotas, trustProxy }));
   figures.watchers = () => bridge.watchers;
@@ -388,6 +413,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   let server: HttpServer | undefined;
   let sweepTimer: TimerHandle | undefined;
   let sweeping: Promise<void> | undefined;
+  let stopped: Promise<void> | undefined;
   const sweepBatch = store.kind === "redis" ? REDIS_SWEEP_BATCH : SWEEP_BATCH;
 
   /** One sweep; the wait before the next (0 when more are due). */
@@ -454,25 +480,33 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
       metrics?.start();
       return Promise.resolve({ port: addr.port, hostname: addr.hostname, url });
     },
-    async stop() {
-      if (stopping) return;
-      stopping = true;
-      timers.clearTimeout(sweepTimer);
-      await sweeping;
-      unfeed();
-      // Streams never end by themselves: close them, or shutdown waits forever.
-      watch.close();
-      metrics?.stop();
-      await bridge.close();
-      if (server) await server.shutdown(SHUTDOWN_GRACE_MS);
-      if (webhooks) await webhooks.stop(WEBHOOK_STOP_GRACE_MS);
-      await store.close();
-      limitedLog.close();
+    stop() {
+      return stopped ??= (async () => {
+        stopping = true;
+        timers.clearTimeout(sweepTimer);
+        // Streams never end by themselves: close them, or shutdown waits forever.
+        watch.close();
+        metrics?.stop();
+        await Promise.all([
+          bridge.close(STOP_SHARES.leaveMs),
+          within(sweeping, STOP_SHARES.sweepMs).then(unfeed),
+          server?.shutdown(STOP_SHARES.requestsMs),
+          webhooks?.stop(STOP_SHARES.webhooksMs),
+        ]);
+        await store.close();
+        limitedLog.close();
+      })();
     },
   };
 }
 
-function remoteAddress(env: unknown): string {
-  const addr = (env as { remoteAddr?: { hostname?: unknown } } | undefined)?.remoteAddr;
-  return typeof addr?.hostname === "string" ? addr.hostname : "unknown";
+/** Waits for `promise` (its failure too), at most `ms`. */
+async function within(promise: Promise<unknown> | undefined, ms: number): Promise<void> {
+  if (!promise) return;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([
+    promise.catch(() => {}),
+    new Promise<void>((resolve) => timer = setTimeout(resolve, ms)),
+  ]);
+  clearTimeout(timer);
 }

@@ -271,6 +271,10 @@ export function createHttpApp(ctx: HttpContext): Hono<{ Bindings: ConnInfo | und
     });
   });
 
+  // Liveness: the process serves, and nothing more. It never touches the store,
+  // so a store outage (when /health answers 503) restarts no replica.
+  app.get("/livez", (c) => c.json({ ok: true }));
+
   // Readiness apart from liveness: a load balancer's check (HEAD too); never touches the store.
   app.get("/ready", (c) => {
     const now = clock();

@@ -13,7 +13,12 @@ import { helpText } from "./_help.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { prepareDataDir, startupFailure } from "./_startup.ts";
 
-/** The most a stop may take, drain included; past it the process exits with 1. */
+/**
+ * The most a stop may take, drain included; past it the process exits with
+ * 1. A safety net only: the drain is at most 4 s and `Gateway.stop` cuts
+ * every peer short within 3 s before it closes the store, so a stop ends in
+ * about 7 s whatever worlds and webhook receivers do.
+ */
 const STOP_DEADLINE_MS = 10_000;
 
 if (import.meta.main) await main(Deno.args);

@@ -390,6 +390,8 @@ export class WebhookDispatcher {
         attempt: pending.attempts,
       });
     } catch (error) {
+      // Cut short by stop(): not the receiver's failure; the event stays in the outbox.
+      if (signal.aborted) return false;
       this.failures++;
       this.#limited.warn("failed", "webhook attempt failed", {
         id,

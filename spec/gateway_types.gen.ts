@@ -9,13 +9,38 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The gateway's liveness, and how many agents and worlds are live.
+         * The gateway's state, and how many agents and worlds are live.
          * @description `status` is `warming` while the gateway has been up for less than one TTL (worlds that
          *     were live before a restart may not have heartbeated yet) or while the grace after an
          *     outage runs, otherwise `empty` when no agent is live, otherwise `ready`. While the
-         *     directory's store cannot be reached the answer is 503 with `status: unavailable`.
+         *     directory's store cannot be reached the answer is 503 with `status: unavailable`, so a
+         *     liveness probe should ask `/livez`, which does not fail then.
          */
         get: operations["getHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/livez": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether the gateway process serves (liveness).
+         * @description Liveness, for a Kubernetes liveness probe or Docker's `HEALTHCHECK`: 200 whenever the
+         *     process answers HTTP at all, including while its store is unreachable (when `/health`
+         *     answers 503) and while it drains after SIGTERM (when `/ready` answers 503). Restarting a
+         *     gateway cures neither, so neither fails this probe. `HEAD` answers the same without a
+         *     body. Answering never touches the store.
+         */
+        get: operations["getLive"];
         put?: never;
         post?: never;
         delete?: never;
@@ -33,7 +58,7 @@ export interface paths {
         };
         /**
          * Whether a load balancer should send this gateway traffic (readiness).
-         * @description Readiness, apart from liveness (`/health`), as Kubernetes probes and load balancers expect.
+         * @description Readiness, apart from liveness (`/livez`), as Kubernetes probes and load balancers expect.
          *     `HEAD` answers the same without a body. Not ready (503) while:
          *
          *     - the gateway shuts down: after SIGTERM it answers 503 here for `SHUTDOWN_DRAIN_MS`
@@ -596,6 +621,21 @@ export interface paths {
          *     version, and the world's signed answer comes back as the matching `*_result` frame. A
          *     frame is at most 16384 bytes, and at most 8 may wait on the world at once.
          *
+         *     Calls to worlds (the gateway's own join, re-join and leave, and each browser's frames) go
+         *     to the world's first endpoint under the outbound policy, `OUTBOUND_POLICY`:
+         *     `public-only` refuses a world whose address is, or whose host name resolves to, a
+         *     private, loopback, link-local, cloud-metadata, multicast or reserved address (checked
+         *     after DNS; a plain-HTTP call then goes to the address checked, so a second DNS answer
+         *     cannot swap it); `any` calls every address; `auto` (the default) is `public-only` when
+         *     `PUBLIC_URL` names a public host, and `any` when `PUBLIC_URL` is unset or names
+         *     `localhost` or an internal address (the local demo, whose worlds are on 127.0.0.1). A
+         *     gateway that listens beyond the loopback with neither variable set logs a warning at
+         *     startup. Redirects are never followed, an answer is read up to 256 KiB, and a call
+         *     times out after 10 s. Every failure, a refusal by the policy included, reaches the
+         *     browser as the same `{"type":"error","message":"the world could not be reached"}`, so
+         *     it cannot tell an open port from a closed one. When the gateway stops, its
+         *     `world.leave` calls are best effort: cut short after 1 s.
+         *
          *     Before upgrading, each client address spends a token of its upgrade quota
          *     (`WS_UPGRADE_RATE`, 120 a minute, bursts of 200), and three caps are checked: watchers in
          *     all (`MAX_WATCHERS`, 10000; 503 past it), from one client address (`MAX_WATCHERS_PER_ADDRESS`,
@@ -1055,6 +1095,11 @@ export interface components {
          *     without spaces, `"` or `\`.
          */
         Capability: string;
+        /** @description The gateway process serves. */
+        Live: {
+            /** @constant */
+            ok: true;
+        };
         /** @description The gateway is ready for traffic. */
         Ready: {
             /** @constant */
@@ -1920,17 +1965,18 @@ export interface components {
         };
         /**
          * @description This address's `BAD_SIGNATURE_RATE` quota is spent (checked before anything is verified),
-         *     its `NEW_LEASE_RATE` quota is spent and the announce would grant a new lease (both with
-         *     `Retry-After`), or it already holds `MAX_LEASES_PER_ADDRESS` live leases (no
-         *     `Retry-After`: a slot frees when one of them ends).
+         *     its `NEW_LEASE_RATE` quota is spent and the announce would grant a new lease, or it already
+         *     holds `MAX_LEASES_PER_ADDRESS` live leases (a slot frees when one of them ends). Each with
+         *     `Retry-After`.
          */
         AnnounceTooMany: {
             headers: {
                 /**
-                 * @description Seconds until the spent quota has a token again (absent for the lease cap).
+                 * @description Seconds until the spent quota has a token again; for the lease cap, 30 (a slot frees
+                 *     within a TTL as leases end).
                  * @example 60
                  */
-                "Retry-After"?: number;
+                "Retry-After": number;
                 [name: string]: unknown;
             };
             content: {
@@ -2243,6 +2289,27 @@ export interface operations {
             };
         };
     };
+    getLive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The process serves. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Live"];
+                };
+            };
+        };
+    };
     getReady: {
         parameters: {
             query?: never;
@@ -2264,7 +2331,7 @@ export interface operations {
             };
             /**
              * @description Not ready; `error` gives every reason (`; `-separated). A liveness check should use
-             *     `/health` instead.
+             *     `/livez` instead.
              */
             503: {
                 headers: {

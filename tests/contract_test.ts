@@ -354,6 +354,7 @@ Deno.test("every documented status of every operation is produced and matches th
     await t.step("the directory's reads", async () => {
       await call("GET", "/health", "/health", 200);
       await call("GET", "/ready", "/ready", 200);
+      await call("GET", "/livez", "/livez", 200);
       await call("GET", "/metrics", "/metrics", 200);
       await call("GET", "/ping", "/ping", 200);
       await call("GET", "/peer/ping", "/peer/ping", 200);
@@ -690,6 +691,38 @@ Deno.test("every documented status of every operation is produced and matches th
       },
     );
 
+    await t.step(
+      "the lease cap per address: 429 with Retry-After on both announce routes",
+      async () => {
+        const capped = await startGateway({ maxLeasesPerAddress: 1 });
+        others.push(capped.gateway);
+        const at = (...args: [string, string, string, number, unknown?, Record<string, string>?]) =>
+          probe.call(capped.url, ...args);
+        await at(
+          "POST",
+          "/peer/announce",
+          "/peer/announce",
+          200,
+          await createAnnounce(await generateIdentity(), worldFields("first")),
+        );
+        const refused = await at(
+          "POST",
+          "/peer/announce",
+          "/peer/announce",
+          429,
+          await createAnnounce(await generateIdentity(), worldFields("second")),
+        );
+        assertEquals(refused.headers.get("retry-after"), "30");
+        const third = await signedAnnounce(
+          await generateIdentity(),
+          worldFields("third"),
+          capped.url,
+          Date.now,
+        );
+        await at("POST", "/agents", "/agents", 429, third.body, third.headers);
+      },
+    );
+
     await t.step("watcher caps: 503 past MAX_WATCHERS, 429 past the upgrade quota", async () => {
       const capped = await startGateway({
         watchers: { maxWatchers: 1 },
@@ -758,6 +791,7 @@ Deno.test("every documented status of every operation is produced and matches th
         // Out of rotation while cut off from the store.
         await at("GET", "/ready", "/ready", 503);
         // What needs no store still answers, and the metrics say the store is down.
+        await at("GET", "/livez", "/livez", 200);
         await at("GET", "/ping", "/ping", 200);
         const metrics = await at("GET", "/metrics", "/metrics", 200);
         assertMatch(await metrics.text(), /agentworlds_gateway_store_up 0/);

@@ -207,13 +207,13 @@ async function runHealthCheck(port: number): Promise<number> {
   return output.code;
 }
 
-Deno.test("the health check asks /health on the loopback with the shell, not a new Deno", () => {
+Deno.test("the health check asks /livez on the loopback with the shell, not a new Deno", () => {
   const cmd = healthCheck();
   assertEquals(cmd.slice(0, 2), ["bash", "-c"], "bash's /dev/tcp, which the Debian image has");
   assert(!cmd.some((arg) => /\bdeno\b/.test(arg)), `a Deno process every interval: ${cmd}`);
   const script = cmd[2];
   assertMatch(script, /\/dev\/tcp\/127\.0\.0\.1\/\$\{HTTP_PORT:-8100\}/);
-  assertMatch(script, /GET \/health HTTP\/1\.1/);
+  assertMatch(script, /GET \/livez HTTP\/1\.1/);
 });
 
 Deno.test("the health check passes against a serving gateway and fails against none", async () => {
@@ -236,13 +236,19 @@ Deno.test("the health check passes against a serving gateway and fails against n
   }
 });
 
-Deno.test("the health check fails when /health answers 503", async () => {
+Deno.test("the health check fails when /livez answers 503, and passes while only /health does", async () => {
+  let live = 503;
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen() {} },
-    () => Response.json({ ok: false, error: "the store is unreachable" }, { status: 503 }),
+    (request) =>
+      new URL(request.url).pathname === "/livez"
+        ? Response.json({ ok: live === 200 }, { status: live })
+        : Response.json({ ok: false, error: "the store is unreachable" }, { status: 503 }),
   );
   try {
     assert(await runHealthCheck(server.addr.port) !== 0, "healthy on a 503");
+    live = 200;
+    assertEquals(await runHealthCheck(server.addr.port), 0, "a store outage restarts nothing");
   } finally {
     await server.shutdown();
   }

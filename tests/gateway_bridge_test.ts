@@ -1,4 +1,5 @@
 import { createGateway, type Gateway } from "../gateway/mod.ts";
+import { WORLD_CALL_TIMEOUT_MS } from "../gateway/bridge.ts";
 import {
   canonicalize,
   createAnnounce,
@@ -632,3 +633,60 @@ for (const version of SUPPORTED_PROTOCOL_VERSIONS) {
     }
   });
 }
+
+Deno.test("a world that hangs on world.leave holds the gateway's stop for the leave share only", async () => {
+  const dataDir = await Deno.makeTempDir();
+  const gateway = await createGateway({ dataDir, port: 0, hostname: "127.0.0.1" });
+  const { url } = await gateway.start();
+  const hung: (() => void)[] = [];
+  const leaving: string[] = [];
+  const world = await createWorldServer({
+    worldId: "stubborn",
+    port: 0,
+    hostname: "127.0.0.1",
+    identity: await generateIdentity(),
+    gatewayUrls: url,
+    isPublic: true,
+    onError: () => {},
+  }, {
+    onJoin: () => ({ manifest: {} }),
+    onLeave: (agentId) => {
+      leaving.push(agentId);
+      return new Promise<void>((resolve) => hung.push(resolve));
+    },
+    getState: () => ({}),
+  });
+  let client: Client | undefined;
+  try {
+    await until(
+      async () =>
+        (await fetch(`${url}/world/stubborn`).then((r) => r.json())).worldId !== undefined,
+      "the world to register",
+    );
+    client = new Client(wsUrl(url, "?world=stubborn"));
+    await client.next("subscribed");
+    client.send({ type: "join", alias: "Ada" });
+    assert((await client.next("join_result")).ok);
+    await until(
+      () => world.members().some((m) => m.agentId === gateway.identity.agentId),
+      "gateway join",
+    );
+    const started = performance.now();
+    await gateway.stop();
+    const took = performance.now() - started;
+    assert(took < WORLD_CALL_TIMEOUT_MS / 2, `stop took ${Math.round(took)} ms`);
+    assertEquals(leaving.length, 2, "the guest's and the gateway's world.leave were sent");
+    const record = await gateway.store.getWorld("stubborn");
+    assertEquals(
+      record?.unreachableSince,
+      undefined,
+      "a leave cut short says nothing of the world",
+    );
+  } finally {
+    for (const resolve of hung) resolve();
+    await client?.close();
+    await world.stop();
+    await gateway.stop();
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});

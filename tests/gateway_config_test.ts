@@ -168,9 +168,17 @@ Deno.test("PUBLIC_URL is an origin, with or without its trailing slash", () => {
   }
 });
 
+/**
+ * What `configFromEnv` reads from `env`, listening on the loopback (so the
+ * outbound-policy warning of a gateway reachable from elsewhere stays out).
+ */
+function onLoopback(env: Record<string, string>) {
+  return { ...configFromEnv(from(env)), hostname: "127.0.0.1" };
+}
+
 /** The warnings of an environment, as `variable → meant` (or the variable alone). */
 function warned(env: Record<string, string>): string[] {
-  return configWarnings(env, configFromEnv(from(env)))
+  return configWarnings(env, onLoopback(env))
     .map((w) => w.meant ? `${w.variable}→${w.meant}` : w.variable);
 }
 
@@ -220,8 +228,10 @@ Deno.test("misspelled Redis variables warn, as for every variable the gateway re
   ];
   const env = { REDIS_URI: "redis://127.0.0.1:6379", REDIS_PREFX: "x", REDIS_PORT: "6379" };
   assertEquals(
-    configWarnings(env, configFromEnv(from(env)), variables).map((w) => `${w.variable}→${w.meant}`),
-    ["REDIS_URI→REDIS_URL", "REDIS_PREFX→REDIS_PREFIX"],
+    configWarnings(env, onLoopback(env), variables)
+      .map((w) => w.meant ? `${w.variable}→${w.meant}` : w.variable),
+    // REDIS_PORT=6379 is someone's setting (Kubernetes' is tcp://…): the port goes in REDIS_URL.
+    ["REDIS_URI→REDIS_URL", "REDIS_PREFX→REDIS_PREFIX", "REDIS_PORT"],
   );
 });
 
@@ -231,6 +241,10 @@ Deno.test("other programs' variables that share only a first word do not warn", 
       HTTP_PROXY: "http://proxy:3128",
       HTTPS_PROXY: "http://proxy:3128",
       NO_PROXY: "localhost",
+      HTTP_TIMEOUT_MS: "5000",
+      LOG_FORMAT: "json",
+      DATA_PATH: "/srv",
+      REQUEST_ID_HEADER: "x-request-id",
       PATH: "/usr/bin",
       HOME: "/home/deno",
       HOSTNAME: "gw-1",
@@ -254,6 +268,55 @@ Deno.test("other programs' variables that share only a first word do not warn", 
   );
 });
 
+Deno.test("an unknown variable with one of the gateway's prefixes warns, listing that prefix's variables", () => {
+  const env = {
+    WEBHOOK_TIMEOUT_MS: "5000",
+    REDIS_PASSWORD: "secret",
+    SNAPSHOT_DIR: "/srv",
+    MAX_WORLDS: "10",
+    GATEWAY_PORT: "8100",
+    OUTBOUND_ALLOW: "10.0.0.0/8",
+    SHUTDOWN_TIMEOUT_MS: "9000",
+    stale_after_ms: "90000",
+  };
+  const warnings = configWarnings(env, onLoopback(env));
+  assertEquals(warnings.map((w) => [w.variable, w.meant]), [
+    ["WEBHOOK_TIMEOUT_MS", undefined],
+    ["REDIS_PASSWORD", undefined],
+    ["SNAPSHOT_DIR", undefined],
+    ["MAX_WORLDS", undefined],
+    ["GATEWAY_PORT", undefined],
+    ["OUTBOUND_ALLOW", undefined],
+    ["SHUTDOWN_TIMEOUT_MS", undefined],
+    ["stale_after_ms", undefined],
+  ]);
+  assertEquals(
+    warnings[0].message,
+    "WEBHOOK_TIMEOUT_MS is not a gateway variable and is ignored (the gateway's WEBHOOK_ variables are WEBHOOK_URL, WEBHOOK_SECRET, WEBHOOK_RETRY_FOR_MS)",
+  );
+  assertEquals(
+    warnings[2].message,
+    "SNAPSHOT_DIR is not a gateway variable and is ignored (the gateway's SNAPSHOT_ variable is SNAPSHOT_INTERVAL_MS)",
+  );
+  assertMatch(
+    warnings[1].message,
+    /\(the gateway's REDIS_ variables are REDIS_URL, REDIS_PREFIX, /,
+  );
+});
+
+Deno.test("a name close to a gateway variable says which one it meant, even with a gateway prefix", () => {
+  assertEquals(warned({ WEBHOOK_URI: "https://hooks.example/in", MAX_AGENT: "10" }), [
+    "WEBHOOK_URI→WEBHOOK_URL",
+    "MAX_AGENT→MAX_AGENTS",
+  ]);
+});
+
+Deno.test("the SDK world's variables never warn, though GATEWAY_URL has the gateway's prefix", async () => {
+  const { WORLD_ENV_VARS } = await import("../examples/grid_world.ts");
+  const env = Object.fromEntries(WORLD_ENV_VARS.map((name) => [name, "1000"]));
+  assertEquals(warned(env), []);
+});
+
 Deno.test("the gateway's own variables never warn as misspellings", () => {
   const env = Object.fromEntries(
     GATEWAY_ENV_VARS.filter((v) => v.default !== undefined).map((v) => [v.name, v.default!]),
@@ -262,15 +325,15 @@ Deno.test("the gateway's own variables never warn as misspellings", () => {
 });
 
 Deno.test("a TTL under two heartbeat intervals warns that worlds would flap", () => {
-  const [warning] = configWarnings({}, configFromEnv(from({ STALE_TTL_MS: "59999" })));
+  const [warning] = configWarnings({}, onLoopback({ STALE_TTL_MS: "59999" }));
   assertEquals(warning.variable, "STALE_TTL_MS");
   assertMatch(warning.message, /^STALE_TTL_MS=59999 is less than two heartbeat intervals.*flap/);
-  assertEquals(configWarnings({}, configFromEnv(from({ STALE_TTL_MS: "60000" }))), []);
+  assertEquals(configWarnings({}, onLoopback({ STALE_TTL_MS: "60000" })), []);
 });
 
 Deno.test("a webhook secret without a webhook URL warns that nothing is sent", () => {
   const env = { WEBHOOK_SECRET: "whsec_" + btoa("0123456789abcdef0123456789abcdef") };
-  assertEquals(configWarnings(env, configFromEnv(from(env))).map((w) => w.message), [
+  assertEquals(configWarnings(env, onLoopback(env)).map((w) => w.message), [
     "WEBHOOK_SECRET is set but WEBHOOK_URL is not: no webhooks are sent",
   ]);
 });
@@ -294,4 +357,32 @@ Deno.test("a variable no group claims is listed under Other", () => {
     { name: "SOMETHING_NEW", default: undefined, description: "a variable added later" },
   ]);
   assert(text.includes("\nOther:\n  SOMETHING_NEW  (unset)  a variable added later\n"), text);
+});
+
+Deno.test("a gateway reachable from elsewhere with neither PUBLIC_URL nor OUTBOUND_POLICY warns that it may call private addresses", () => {
+  const outbound = (env: Record<string, string>) =>
+    configWarnings(env, configFromEnv(from(env))).filter((w) => w.variable === "PUBLIC_URL");
+  const warns: Record<string, string>[] = [
+    {},
+    { LISTEN_ADDR: "10.0.0.5" },
+    { LISTEN_ADDR: "::", OUTBOUND_POLICY: "auto" },
+  ];
+  for (const env of warns) {
+    const [warning] = outbound(env);
+    assert(warning, `no warning for ${JSON.stringify(env)}`);
+    assertMatch(
+      warning.message,
+      /^PUBLIC_URL and OUTBOUND_POLICY are unset and the gateway listens on \S+: .*private and loopback ones included.*set PUBLIC_URL to the gateway's public origin .* or OUTBOUND_POLICY=public-only$/,
+    );
+  }
+  const quiet: Record<string, string>[] = [
+    { LISTEN_ADDR: "127.0.0.1" },
+    { LISTEN_ADDR: "::1" },
+    { LISTEN_ADDR: "localhost" },
+    { PUBLIC_URL: "https://gateway.example" },
+    { PUBLIC_URL: "http://127.0.0.1:8100" }, // a choice made: the demo's own address
+    { OUTBOUND_POLICY: "any" },
+    { OUTBOUND_POLICY: "public-only" },
+  ];
+  for (const env of quiet) assertEquals(outbound(env), [], JSON.stringify(env));
 });

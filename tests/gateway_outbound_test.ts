@@ -1,7 +1,8 @@
 /**
  * Calls the gateway makes: the outbound policy (no internal addresses from a
  * public gateway, checked after DNS), no redirects, bounded answers, one
- * opaque error.
+ * opaque error; and the policy a gateway derives from its `PUBLIC_URL`, end
+ * to end through `/ws`.
  */
 import {
   callOut,
@@ -9,7 +10,11 @@ import {
   isInternalAddress,
   OutboundError,
 } from "../gateway/_outbound.ts";
+import { createGateway, type Gateway } from "../gateway/mod.ts";
+import { createAnnounce, generateIdentity, type Identity } from "../protocol/mod.ts";
+import { createWorldServer } from "../sdk/mod.ts";
 import { assert, assertEquals, assertRejects } from "./assert.ts";
+import { Client, until, wsUrl } from "./_ws.ts";
 
 Deno.test("private, loopback, link-local, metadata, multicast and reserved addresses are internal", () => {
   const internal = [
@@ -137,4 +142,89 @@ Deno.test("an answer within the limit is read whole", async () => {
     fetch,
   });
   assertEquals([answer.status, answer.text.length], [201, 100]);
+});
+
+/** Announces a world on `port` of the loopback to a gateway (a body-signed announce). */
+async function announceLoopback(url: string, identity: Identity, worldId: string, port: number) {
+  const body = await createAnnounce(identity, {
+    alias: worldId,
+    endpoints: [{ address: "127.0.0.1", port, transport: "tcp" }],
+    capabilities: [`world:${worldId}`],
+  });
+  const response = await fetch(`${url}/peer/announce`, {
+    method: "POST",
+    body: JSON.stringify(body),
+  });
+  assertEquals(response.status, 200, await response.text());
+}
+
+/** What a browser on `/ws` hears when it joins a world: its `join_result` or `error` frame. */
+async function joinThrough(url: string, worldId: string): Promise<Record<string, unknown>> {
+  const client = new Client(wsUrl(url, `?world=${worldId}`));
+  try {
+    await client.next("subscribed");
+    client.send({ type: "join", alias: "Ada" });
+    const answered = (f: Record<string, unknown>) => f.type === "join_result" || f.type === "error";
+    await until(() => client.frames.some(answered), `an answer from ${worldId}`);
+    return client.frames.find(answered)!;
+  } finally {
+    await client.close();
+  }
+}
+
+/** A loopback port nothing listens on. */
+function closedPort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
+}
+
+Deno.test("a gateway with a public PUBLIC_URL refuses to bridge to a loopback world, saying nothing of the port; a loopback one bridges", async () => {
+  const worldIdentity = await generateIdentity();
+  const joined: string[] = [];
+  const world = await createWorldServer({
+    worldId: "inside",
+    port: 0,
+    hostname: "127.0.0.1",
+    identity: worldIdentity,
+    onError: () => {},
+  }, {
+    onJoin: (agentId) => {
+      joined.push(agentId);
+      return { manifest: {} };
+    },
+    getState: () => ({}),
+  });
+  const dataDirs: string[] = [];
+  const gateways: Gateway[] = [];
+  const start = async (publicUrl: string, port = 0) => {
+    const dataDir = await Deno.makeTempDir();
+    dataDirs.push(dataDir);
+    const gateway = await createGateway({ dataDir, port, hostname: "127.0.0.1", publicUrl });
+    gateways.push(gateway);
+    const { url } = await gateway.start();
+    await announceLoopback(url, worldIdentity, "inside", world.port);
+    await announceLoopback(url, await generateIdentity(), "nowhere", closedPort());
+    return url;
+  };
+  try {
+    const exposed = await start("https://gateway.example");
+    const refusedOpen = await joinThrough(exposed, "inside");
+    const refusedClosed = await joinThrough(exposed, "nowhere");
+    assertEquals(refusedOpen, { type: "error", message: "the world could not be reached" });
+    assertEquals(refusedClosed, refusedOpen, "an open and a closed port look the same");
+    assertEquals(joined, [], "no call reached the loopback world");
+
+    const localPort = closedPort();
+    const local = await start(`http://127.0.0.1:${localPort}`, localPort);
+    const bridged = await joinThrough(local, "inside");
+    assertEquals([bridged.type, bridged.ok], ["join_result", true]);
+    assert(joined.length > 0, "the world heard the join");
+    assertEquals(await joinThrough(local, "nowhere"), refusedOpen, "a closed port, called");
+  } finally {
+    for (const gateway of gateways) await gateway.stop();
+    await world.stop();
+    for (const dataDir of dataDirs) await Deno.remove(dataDir, { recursive: true });
+  }
 });

@@ -4,8 +4,10 @@ import {
   generateIdentity,
   type Identity,
 } from "../protocol/mod.ts";
+import { createWorldServer } from "../sdk/mod.ts";
 import { freePort, runTask, spawnTask } from "./_process.ts";
 import { assert, assertEquals, assertMatch } from "./assert.ts";
+import { Client, until, wsUrl } from "./_ws.ts";
 
 async function announce(url: string, identity: Identity, worldId: string): Promise<number> {
   const body = await createAnnounce(identity, {
@@ -452,6 +454,94 @@ Deno.test("a second signal during the drain stops the gateway at once", async ()
     assertEquals((await gateway.kill("SIGINT")).code, 0);
     assertMatch(gateway.output(), /"msg":"drain cut short","signal":"SIGINT"/);
   } finally {
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
+
+Deno.test("SIGTERM ends with code 0 and the final snapshot while a world hangs on leave and the webhook receiver never answers", async () => {
+  const dataDir = await Deno.makeTempDir();
+  // A webhook receiver that takes every connection and never answers.
+  const silent = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const held: Deno.Conn[] = [];
+  const accepting = (async () => {
+    for await (const conn of silent) held.push(conn);
+  })().catch(() => {});
+  const hung: (() => void)[] = [];
+  const leaving: string[] = [];
+  const identity = await generateIdentity();
+  let world: Awaited<ReturnType<typeof createWorldServer>> | undefined;
+  let client: Client | undefined;
+  try {
+    const gateway = await spawnTask(
+      "gateway",
+      env(dataDir, {
+        SHUTDOWN_DRAIN_MS: "2000",
+        SNAPSHOT_INTERVAL_MS: "3600000",
+        WEBHOOK_URL: `http://127.0.0.1:${(silent.addr as Deno.NetAddr).port}/hook`,
+      }),
+    );
+    try {
+      // A world that answers world.join, and never world.leave.
+      world = await createWorldServer({
+        worldId: "hangs-on-leave",
+        port: 0,
+        hostname: "127.0.0.1",
+        identity,
+        gatewayUrls: gateway.url,
+        isPublic: true,
+        onError: () => {},
+      }, {
+        onJoin: () => ({ manifest: {} }),
+        onLeave: (agentId) => {
+          leaving.push(agentId);
+          return new Promise<void>((resolve) => hung.push(resolve));
+        },
+        getState: () => ({}),
+      });
+      await until(async () => (await worldIds(gateway.url)).includes("hangs-on-leave"), "announce");
+      const gatewayId = (await (await fetch(`${gateway.url}/health`)).json()).agentId;
+      client = new Client(wsUrl(gateway.url, "?world=hangs-on-leave"));
+      await client.next("subscribed");
+      await until(() => world!.members().some((m) => m.agentId === gatewayId), "gateway join");
+      // Only the shutdown's snapshot can hold this heartbeat (the interval is an hour).
+      await new Promise((r) => setTimeout(r, 600));
+      const ts = Date.now();
+      const heartbeat = await fetch(`${gateway.url}/peer/heartbeat`, {
+        method: "POST",
+        body: JSON.stringify(await createHeartbeat(identity, ts)),
+      });
+      assertEquals(heartbeat.status, 200);
+      await heartbeat.body?.cancel();
+      assert(held.length > 0, "the world.announced delivery is in flight");
+
+      gateway.process.kill("SIGTERM");
+      let outer: ReturnType<typeof setTimeout> | undefined;
+      const status = await Promise.race([
+        gateway.status,
+        new Promise<undefined>((resolve) => outer = setTimeout(() => resolve(undefined), 30_000)),
+      ]);
+      clearTimeout(outer);
+      if (status === undefined) await gateway.kill("SIGKILL");
+      assertEquals(status?.code, 0, gateway.output());
+      assert(leaving.includes(gatewayId), "the gateway's world.leave reached the world");
+      const leases = (await Deno.readTextFile(`${dataDir}/directory.ndjson`)).trimEnd()
+        .split("\n").map((line) => JSON.parse(line)).filter((line) => line.lease)
+        .map((line) => line.lease);
+      assertEquals(leases.map((l) => [l.worldId, l.lastHeartbeatTs]), [["hangs-on-leave", ts]]);
+      assertMatch(
+        gateway.output(),
+        /"msg":"webhook delivery stopped with events undelivered; they stay in the outbox","undelivered":[1-9]/,
+      );
+    } finally {
+      await gateway.kill("SIGKILL");
+    }
+  } finally {
+    for (const resolve of hung) resolve();
+    await client?.close();
+    await world?.stop();
+    for (const conn of held) conn.close();
+    silent.close();
+    await accepting;
     await Deno.remove(dataDir, { recursive: true });
   }
 });

@@ -1,6 +1,6 @@
 /**
  * Abuse quotas per client address: new leases, failed signatures, live
- * leases; the address from the socket, or from X-Forwarded-For behind a
+ * leases, /watch streams; the address from the socket, or from X-Forwarded-For behind a
  * trusted proxy; IPv6 counted by /64.
  */
 import { clientAddress, quotaKey } from "../gateway/_client.ts";
@@ -156,4 +156,33 @@ Deno.test("behind a trusted proxy the quotas count the forwarded client, not the
     });
     assertEquals(second.status, 200, "a different client behind the same proxy");
   }, { trustProxy: true, maxLeasesPerAddress: 1 });
+});
+
+/** Opens `/watch` streams as three clients behind one proxy; their statuses (streams cancelled). */
+async function watchThroughProxy(h: Harness): Promise<number[]> {
+  const opened: Response[] = [];
+  try {
+    for (const client of ["198.51.100.21", "198.51.100.22", "198.51.100.23"]) {
+      opened.push(
+        await h.gateway.app.request("http://127.0.0.1:8100/watch", {
+          headers: { "x-forwarded-for": client },
+        }, { remoteAddr: { hostname: "10.0.0.2" } }),
+      );
+    }
+    return opened.map((response) => response.status);
+  } finally {
+    for (const response of opened) await response.body?.cancel();
+  }
+}
+
+Deno.test("behind a trusted proxy /watch caps each forwarded client, not the proxy", async () => {
+  await withHarness(async (h) => {
+    assertEquals(await watchThroughProxy(h), [200, 200, 200]);
+  }, { trustProxy: true, watch: { maxClientsPerAddress: 2 } });
+});
+
+Deno.test("without TRUST_PROXY /watch ignores X-Forwarded-For and caps the socket's address", async () => {
+  await withHarness(async (h) => {
+    assertEquals(await watchThroughProxy(h), [200, 200, 429]);
+  }, { watch: { maxClientsPerAddress: 2 } });
 });

@@ -1,9 +1,11 @@
 /**
  * Readiness apart from liveness: `/ready` says no while the gateway shuts
  * down, while its store is unreachable, and while it warms up after an
- * outage; `/health` keeps answering 200 meanwhile.
+ * outage; `/livez` keeps answering 200 meanwhile (and `/health` does while
+ * the store answers).
  */
-import { Registry } from "../gateway/mod.ts";
+import { MemoryStore, Registry } from "../gateway/mod.ts";
+import { OutageStore } from "./_outage_store.ts";
 import { readiness, WARMING } from "../gateway/_readiness.ts";
 import { assert, assertEquals, assertMatch } from "./assert.ts";
 import { json, makeWorld, startHarness, withHarness } from "./_gateway.ts";
@@ -126,6 +128,22 @@ Deno.test("GET and HEAD /ready answer 200 with ready true while the gateway serv
     assertEquals(head.status, 200);
     assertEquals(await head.text(), "");
   });
+});
+
+Deno.test("GET and HEAD /livez answer 200 while the store is cut off and while the gateway drains", async () => {
+  const store = new OutageStore(await MemoryStore.open({}));
+  await withHarness(async (h) => {
+    store.down = true;
+    assertEquals((await h.request("/health")).status, 503, "the store is cut off");
+    assertEquals((await h.request("/ready")).status, 503);
+    const live = await h.request("/livez");
+    assertEquals([live.status, await live.json()], [200, { ok: true }]);
+    h.gateway.drain();
+    const head = await h.request("/livez", { method: "HEAD" });
+    assertEquals([head.status, await head.text()], [200, ""]);
+    store.down = false;
+    assertEquals((await h.request("/livez")).status, 200);
+  }, { store });
 });
 
 Deno.test("after drain() /ready answers 503 with Retry-After while /health and the routes serve", async () => {

@@ -218,6 +218,12 @@ Deno.test("stop is bounded whatever the receiver does, and what is undelivered s
   assert(performance.now() - started < 2_000, "stop returned within its grace");
   assertEquals(undelivered, 5);
   assertEquals((await store.outbox.backlog()).pending, 5, "durable: the next leader delivers them");
+  await timers.advance(0);
+  assertEquals(
+    dispatcher.failures,
+    0,
+    "attempts the stop cut short are not the receiver's failures",
+  );
   await store.close();
 });
 
