@@ -193,6 +193,11 @@ export class MemoryStore implements LeaseStore {
     return this.#log;
   }
 
+  /** Undelivered webhook events dropped because the outbox was full. */
+  get outboxDropped(): number {
+    return this.#log.dropped;
+  }
+
   /** The store's clock. */
   now(): Promise<number> {
     return Promise.resolve(this.#clock());

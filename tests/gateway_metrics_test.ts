@@ -2,6 +2,7 @@
  * `GET /metrics`: Prometheus text from prom-client, with what the issue
  * lists, in Prometheus conventions and with bounded labels.
  */
+import { MemoryStore } from "../gateway/mod.ts";
 import { type Harness, makeWorld, withHarness } from "./_gateway.ts";
 import { assert, assertEquals, assertMatch } from "./assert.ts";
 
@@ -92,6 +93,18 @@ Deno.test("webhook and snapshot figures are exported when they exist", () =>
     webhookUrl: "http://127.0.0.1:9/hook",
     fetch: (() => Promise.reject(new TypeError("refused"))) as typeof fetch,
   }));
+
+Deno.test("webhook events dropped undelivered are counted", async () => {
+  const store = await MemoryStore.open({ outbox: true, maxOutbox: 1, warn: () => {} });
+  await withHarness(async (h) => {
+    assertEquals(sample(await scrape(h), `${P}webhook_events_dropped_total`), 0);
+    for (const name of ["first", "second", "third"]) {
+      const w = await makeWorld(name);
+      assertEquals((await h.post("/peer/announce", await w.announce(h.clock.now))).status, 200);
+    }
+    assertEquals(sample(await scrape(h), `${P}webhook_events_dropped_total`), 2);
+  }, { store });
+});
 
 Deno.test("a gateway with metrics turned off has no /metrics", () =>
   withHarness(async (h) => {
