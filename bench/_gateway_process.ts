@@ -26,6 +26,8 @@ export interface GatewayProcess {
   status: Promise<Deno.CommandStatus>;
   /** Stops it with SIGTERM (it writes its snapshot first); removes its data directory. */
   stop(): Promise<void>;
+  /** Kills it with SIGKILL (nothing is written); removes its data directory. */
+  kill(): Promise<void>;
 }
 
 /**
@@ -75,6 +77,10 @@ export async function startGatewayProcess(
     status: gateway.status,
     async stop() {
       await gateway.kill("SIGTERM");
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+    },
+    async kill() {
+      await gateway.kill("SIGKILL");
       await Deno.remove(dir, { recursive: true }).catch(() => {});
     },
   };

@@ -175,7 +175,7 @@ if (import.meta.main) {
 
   if (selected.includes("replicas")) {
     console.log(
-      "\n[replicas] heartbeats/s through 1-3 replicas on Redis against the memory store; 100,000 worlds through 2",
+      "\n[replicas] heartbeats/s through 1-3 replicas on Redis against the memory store; 100,000 worlds through 2; webhook takeover after kill -9 of the leader",
     );
     results.replicas = await benchReplicas({ mixWorlds: worlds, mixSeconds: replicaMixSeconds });
   }

@@ -11,6 +11,15 @@
  * 2. The sustained load: 100,000 worlds heartbeating every 30 s (3,333/s,
  *    evenly spread) through two replicas for `BENCH_REPLICA_MIX_SECONDS`;
  *    every answer must be 200.
+ * 3. Webhook takeover: two replicas deliver webhooks (signed, `whsec_…`) to
+ *    a receiver in this process, which holds its answers while 1,000 worlds
+ *    are announced, so the leader has every event in hand and a delivery
+ *    per world in flight; the leader is killed with SIGKILL and the receiver
+ *    answers from then on. Reports the time from the kill to the other
+ *    replica's first delivery, to the last of the deliveries that were in
+ *    flight, and to every event delivered (by `webhook-id`), with the
+ *    duplicates (at least once: those in flight at the kill come twice) and
+ *    the missing.
  *
  * @module
  */
@@ -20,9 +29,11 @@ import { type GatewayProcess, startGatewayProcess } from "./_gateway_process.ts"
 import { type HttpConnection, openConnections, serializeRequest } from "./_http_client.ts";
 import { closedLoop, pacedLoop, type Plan, type StatusCounts } from "./_load.ts";
 import { cpuMeter } from "./_proc.ts";
-import { int, latency, type LatencySummary } from "./_stats.ts";
+import { int, latency, type LatencySummary, ms } from "./_stats.ts";
 import { Fleet } from "./_worlds.ts";
 import { Redis } from "ioredis";
+import { Webhook } from "standardwebhooks";
+import { toBase64 } from "../protocol/_bytes.ts";
 
 /** Options of {@linkcode benchReplicas}. */
 export interface ReplicasBenchOptions {
@@ -34,6 +45,8 @@ export interface ReplicasBenchOptions {
   mixWorlds?: number;
   /** How long the sustained load runs, in s. Default: 30. */
   mixSeconds?: number;
+  /** Worlds announced (webhook events) in the takeover step. Default: 1000. */
+  takeoverEvents?: number;
 }
 
 /** One throughput run. */
@@ -64,6 +77,29 @@ export interface ReplicasBenchResult {
     redisCores: number;
     gatewayCores: number;
   };
+  takeover?: TakeoverResult;
+}
+
+/** What the webhook takeover step measured (times from the kill, in ms). */
+export interface TakeoverResult {
+  /** Events (one `world.announced` per world). */
+  events: number;
+  /** Deliveries the killed leader had in flight (sent, not answered). */
+  inFlight: number;
+  /** To the surviving replica's first delivery. */
+  firstDeliveryMs: number;
+  /** To the last of the in-flight events delivered by the survivor. */
+  inFlightDeliveredMs: number;
+  /** To every event delivered. */
+  allDeliveredMs: number;
+  /** Events received more than once. */
+  duplicates: number;
+  /** Of those, the ones not explained by at-least-once redelivery of an in-flight event. */
+  unexpectedDuplicates: number;
+  /** Events never delivered (within a minute). */
+  missing: number;
+  /** Deliveries whose signature did not verify. */
+  badSignatures: number;
 }
 
 const CONNECTIONS = 32;
@@ -187,7 +223,8 @@ export async function benchReplicas(
       }
     }
     const mix = await sustained(server.url, redisPid, options, print);
-    return { runs, mix };
+    const takeover = await benchTakeover(server.url, options.takeoverEvents ?? 1000, print);
+    return { runs, mix, takeover };
   } finally {
     admin.disconnect();
     await server.dispose();
@@ -271,5 +308,135 @@ async function sustained(
     };
   } finally {
     for (const replica of replicas) await replica.stop();
+  }
+}
+
+/** A webhook receiver in this process that verifies signatures and can hold its answers. */
+function holdingReceiver(secret: string) {
+  const verifier = new Webhook(secret);
+  // webhook-id → each receipt: when, and whether it was answered (delivered).
+  const receipts = new Map<string, { worldId: string; at: number; answered: boolean }[]>();
+  const release = Promise.withResolvers<void>();
+  let holding = true;
+  let held = 0;
+  let badSignatures = 0;
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (request) => {
+    const body = await request.text();
+    let payload: { worldId: string };
+    try {
+      payload = verifier.verify(body, Object.fromEntries(request.headers)) as { worldId: string };
+    } catch {
+      badSignatures++;
+      payload = JSON.parse(body);
+    }
+    const id = request.headers.get("webhook-id") ?? "";
+    const receipt = { worldId: payload.worldId, at: performance.now(), answered: !holding };
+    receipts.set(id, [...receipts.get(id) ?? [], receipt]);
+    if (holding) {
+      held++;
+      await release.promise; // by then its sender is dead: never delivered
+      held--;
+    }
+    return new Response(null, { status: 204 });
+  });
+  return {
+    url: `http://127.0.0.1:${server.addr.port}/hooks`,
+    receipts,
+    held: () => held,
+    badSignatures: () => badSignatures,
+    release() {
+      holding = false;
+      release.resolve();
+    },
+    async close() {
+      this.release();
+      await server.shutdown();
+    },
+  };
+}
+
+/**
+ * The time from killing the webhook leader (holding every event, a delivery
+ * per world in flight) to its events delivered by the other replica.
+ */
+export async function benchTakeover(
+  redisUrl: string,
+  events: number,
+  print: (line: string) => void = console.log,
+): Promise<TakeoverResult> {
+  const secret = `whsec_${toBase64(crypto.getRandomValues(new Uint8Array(32)))}`;
+  const receiver = holdingReceiver(secret);
+  const fleet = await Fleet.create(events, "hook");
+  const prefix = uniquePrefix("takeover");
+  const replicas: GatewayProcess[] = [];
+  try {
+    for (let i = 0; i < 2; i++) {
+      replicas.push(
+        await startGatewayProcess({
+          REDIS_URL: redisUrl,
+          REDIS_PREFIX: prefix,
+          WEBHOOK_URL: receiver.url,
+          WEBHOOK_SECRET: secret,
+        }),
+      );
+    }
+    await announceAll(replicas[0], fleet);
+    const inHand = Math.min(8, events); // the dispatcher's deliveries in flight at once
+    await waitFor(() => receiver.held() >= inHand, "deliveries in flight", 30_000);
+    const leader = replicas.find((r) => /webhook delivery: leading/.test(r.output()));
+    if (!leader) throw new Error("no replica says it leads webhook delivery");
+    await leader.kill();
+    const killedAt = performance.now();
+    replicas.splice(replicas.indexOf(leader), 1);
+    const inFlight = new Set(receiver.receipts.keys());
+    receiver.release();
+    const delivered = () => {
+      const worlds = new Set<string>();
+      for (const receipts of receiver.receipts.values()) {
+        if (receipts.some((r) => r.answered)) worlds.add(receipts[0].worldId);
+      }
+      return worlds.size;
+    };
+    await waitFor(() => delivered() >= events, "every event delivered", 60_000).catch(() => {});
+    const firstAnswer = [...receiver.receipts.entries()].map(([id, receipts]) =>
+      [id, receipts.find((r) => r.answered)?.at] as const
+    );
+    const answeredAt = firstAnswer.flatMap(([, at]) => at === undefined ? [] : [at - killedAt]);
+    const inFlightAt = firstAnswer.flatMap(([id, at]) =>
+      inFlight.has(id) && at !== undefined ? [at - killedAt] : []
+    );
+    const copies = [...receiver.receipts.entries()].map(([id, r]) => [id, r.length] as const);
+    const result: TakeoverResult = {
+      events,
+      inFlight: inFlight.size,
+      firstDeliveryMs: Math.min(...answeredAt),
+      inFlightDeliveredMs: Math.max(...inFlightAt),
+      allDeliveredMs: Math.max(...answeredAt),
+      duplicates: copies.filter(([, n]) => n > 1).length,
+      unexpectedDuplicates: copies.filter(([id, n]) => n > (inFlight.has(id) ? 2 : 1)).length,
+      missing: events - delivered(),
+      badSignatures: receiver.badSignatures(),
+    };
+    print(
+      `  webhook takeover: leader killed (SIGKILL) holding ${int(events)} events, ` +
+        `${result.inFlight} in flight; the other replica's first delivery after ` +
+        `${ms(result.firstDeliveryMs)}, the in-flight ones by ${ms(result.inFlightDeliveredMs)}, ` +
+        `all by ${ms(result.allDeliveredMs)}; duplicates ${result.duplicates} ` +
+        `(${result.unexpectedDuplicates} beyond the in-flight ones), missing ${result.missing}, ` +
+        `bad signatures ${result.badSignatures}`,
+    );
+    return result;
+  } finally {
+    for (const replica of replicas) await replica.stop();
+    fleet.close();
+    await receiver.close();
+  }
+}
+
+async function waitFor(condition: () => boolean, what: string, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!condition()) {
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }

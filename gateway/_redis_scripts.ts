@@ -800,57 +800,84 @@ return out
   ),
 
   /**
-   * Trims the log to `ARGV[4]` ms of retention, never past an event the
-   * consumer group `ARGV[6]` has not acknowledged while webhooks are being
-   * delivered, and to at most `ARGV[5]` events whatever it holds.
-   * `{trimmed, unacknowledgedDropped}`.
+   * Trims the log to `ARGV[4]` ms of retention and to at most `ARGV[5]`
+   * events whatever it holds (the hard cap). Events the consumer group
+   * `ARGV[6]` has not acknowledged are held back from the retention while
+   * webhooks are delivered: always when the calling replica delivers them
+   * (`ARGV[7]` = '1'), else while a leader led within the retention (another
+   * replica delivers). `{trimmed, unacknowledged dropped by the retention,
+   * unacknowledged dropped by the cap}`.
    */
   trim: script(
     "trim",
     streamIds + `
 local function after(id) local ms, seq = parts(id) return fmt(ms)..'-'..fmt(seq + 1) end
-if redis.call('EXISTS', EV) == 0 then return {0, 0} end
+if redis.call('EXISTS', EV) == 0 then return {0, 0, 0} end
 local retention, maxEvents, group = tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6]
 local minid = fmt(NOW - retention)..'-0'
-local keep -- the oldest id the webhook group still needs
--- The group holds events back only while webhooks are delivered: a leader
--- led within the retention. (Webhooks turned off must not pin the log.)
-local lead = redis.call('GET', P..'lead')
-local delivering = false
-if lead then
-  local untilMs = tonumber(string.match(lead, ' (%d+)$'))
-  delivering = untilMs ~= nil and untilMs + retention >= NOW
-end
-for _, g in ipairs(delivering and redis.call('XINFO', 'GROUPS', EV) or {}) do
+-- What the group has not acknowledged: its pending entries, and every entry
+-- after the last one handed out.
+local handedOut, pending, keep
+for _, g in ipairs(redis.call('XINFO', 'GROUPS', EV)) do
   local info = hash(g)
   if info.name == group then
-    keep = after(info['last-delivered-id'])
-    if tonumber(info.pending) > 0 then
+    handedOut, pending = info['last-delivered-id'], tonumber(info.pending)
+    keep = after(handedOut)
+    if pending > 0 then
       local oldest = redis.call('XPENDING', EV, group)[2]
       if less(oldest, keep) then keep = oldest end
     end
   end
 end
-if keep and less(keep, minid) then minid = keep end
+-- Pending entries still in the log and older than the id given, counted up to 10000
+-- (a report, not a walk). Pending ids whose entries are gone were counted
+-- when they went.
+local function pendingBefore(to)
+  local first = redis.call('XRANGE', EV, '-', '+', 'COUNT', 1)[1]
+  if not keep or pending == 0 or not first or not less(first[1], to) then return 0 end
+  return #redis.call('XPENDING', EV, group, first[1], '('..to, math.min(pending, 10000))
+end
 local function trimTo(id)
   local gone = redis.call('XREVRANGE', EV, '('..id, '-', 'COUNT', 1)
   if #gone == 0 then return 0 end
   redis.call('HSET', META, 'trim', gone[1][1])
   return redis.call('XTRIM', EV, 'MINID', id)
 end
-local trimmed = trimTo(minid)
-local dropped = 0
+local holding = ARGV[7] == '1'
+if not holding then
+  local lead = redis.call('GET', P..'lead')
+  local untilMs = lead and tonumber(string.match(lead, ' (%d+)$')) or nil
+  holding = untilMs ~= nil and untilMs + retention >= NOW
+end
+local trimmed, byRetention, byCap = 0, 0, 0
+if keep and less(keep, minid) then
+  if holding then minid = keep else
+    -- No replica delivers webhooks: the retention applies to what they
+    -- never got too, counted (those never handed out by a trim of their own).
+    byRetention = pendingBefore(minid)
+    local firstNew = after(handedOut)
+    if less(firstNew, minid) then
+      trimmed = trimTo(firstNew)
+      local never = trimTo(minid)
+      trimmed, byRetention = trimmed + never, byRetention + never
+    end
+  end
+end
+trimmed = trimmed + trimTo(minid)
 local over = redis.call('XLEN', EV) - maxEvents
 if over > 0 then
   -- The hard cap: a consumer that never acknowledges cannot grow the log forever.
   local oldest = redis.call('XRANGE', EV, '-', '+', 'COUNT', math.min(over, 10000))
   local cut = after(oldest[#oldest][1])
-  for _, entry in ipairs(oldest) do
-    if keep and not less(entry[1], keep) then dropped = dropped + 1 end
+  if keep then
+    byCap = pendingBefore(cut)
+    for _, entry in ipairs(oldest) do
+      if less(handedOut, entry[1]) then byCap = byCap + 1 end
+    end
   end
   trimmed = trimmed + trimTo(cut)
 end
-return {trimmed, dropped}
+return {trimmed, byRetention, byCap}
 `,
   ),
 

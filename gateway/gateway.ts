@@ -294,6 +294,11 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
         gaveUp: webhooks?.gaveUp ?? 0,
         held: webhooks?.backlog ?? 0,
       }),
+      webhookDrops: baseStore instanceof RedisStore
+        ? () => baseStore.unacknowledgedDropped
+        : baseStore instanceof MemoryStore
+        ? () => baseStore.outboxDropped
+        : undefined,
       snapshot: baseStore instanceof MemoryStore && options.dataDir !== undefined
         ? () => baseStore
         : undefined,

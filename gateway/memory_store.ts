@@ -5,14 +5,23 @@
  * relay, and the snapshot in `DATA_DIR` (written shortly after each change
  * of the set of live agents, every interval while heartbeats arrive, and on
  * close). At open, leases live when the gateway stopped get one TTL from
- * now to be renewed: a restart is not a mass expiry.
+ * now to be renewed: a restart is not a mass expiry. Each open also records
+ * the change log's new epoch (`directory.epoch`) before the first event, so
+ * ids a crash lost are never given to other events.
  *
  * @module
  */
 import { EventLog } from "./_event_log.ts";
 import { systemTimers, type TimerHandle, type Timers } from "./_timers.ts";
 import { Registry, type RegistryEvent } from "./registry.ts";
-import { type LoadResult, loadSnapshot, SNAPSHOT_FILE, writeSnapshot } from "./snapshot.ts";
+import {
+  type LoadResult,
+  loadSnapshot,
+  readEpoch,
+  SNAPSHOT_FILE,
+  writeEpoch,
+  writeSnapshot,
+} from "./snapshot.ts";
 import type {
   AnnounceInput,
   AnnounceOutcome,
@@ -142,7 +151,15 @@ export class MemoryStore implements LeaseStore {
       loaded = await loadSnapshot(options.dataDir, warn);
       const { contents } = loaded;
       const now = clock();
-      if (loaded.source !== "none" && loaded.source !== "legacy") log.restore(contents.log);
+      const lastEpoch = await readEpoch(options.dataDir, warn);
+      if (loaded.source !== "none" && loaded.source !== "legacy") {
+        log.restore(contents.log, lastEpoch);
+      } else log.restore(EMPTY_LOG, lastEpoch);
+      // Before the first id: a crash from here on cannot make this start's
+      // ids another's (a failed write leaves the clock to keep them apart).
+      await writeEpoch(options.dataDir, log.epoch).catch((error) =>
+        warn(`could not record the change log's epoch: ${(error as Error).message}`)
+      );
       for (const owner of contents.owners) registry.restoreOwner(owner);
       for (const tombstone of contents.tombstones) registry.restoreTombstone(tombstone, now);
       // The gateway was down from savedAt to now: every lease live then is
@@ -174,6 +191,11 @@ export class MemoryStore implements LeaseStore {
   /** The webhook outbox: the same log's undelivered events, bounded, kept in the snapshot. */
   get outbox(): Outbox {
     return this.#log;
+  }
+
+  /** Undelivered webhook events dropped because the outbox was full. */
+  get outboxDropped(): number {
+    return this.#log.dropped;
   }
 
   /** The store's clock. */
@@ -391,6 +413,8 @@ export class MemoryStore implements LeaseStore {
     if (this.#path && this.dirty) await this.save().catch(() => {});
   }
 }
+
+const EMPTY_LOG = { generation: "", seq: 0, floor: "", events: [], pending: [] };
 
 /** The change event of a registry event. */
 function changeOf(event: RegistryEvent): Omit<ChangeEvent, "id"> {

@@ -98,6 +98,12 @@ export interface MetricsSources {
     gaveUp: number;
     held: number;
   };
+  /**
+   * Webhook events dropped before they were delivered (an outbox or change
+   * log over its cap, or a Redis log past its retention with no replica
+   * delivering), when the store counts them.
+   */
+  webhookDrops?: () => number;
   /** Browsers watching worlds through `/ws`. */
   watchers: () => number;
   /** `/watch` figures. */
@@ -273,6 +279,19 @@ export class GatewayMetrics implements MetricsText {
           return oldestAt === undefined ? 0 : Math.max(0, (sources.clock() - oldestAt) / 1000);
         },
       );
+    }
+    if (sources.webhookDrops) {
+      const drops = sources.webhookDrops;
+      new Counter({
+        name: `${prefix}webhook_events_dropped_total`,
+        help: "Webhook events dropped undelivered: over the outbox's or the log's cap, or " +
+          "(Redis) past the retention while no replica delivered webhooks.",
+        registers,
+        collect() {
+          this.reset();
+          this.inc(drops());
+        },
+      });
     }
     if (sources.snapshot) {
       const snapshot = sources.snapshot;

@@ -117,9 +117,12 @@ export interface RedisStoreOptions extends StoreOptions {
    */
   listBudget?: number;
   /**
-   * Create the webhook consumer group at connect (set it when webhooks are
-   * configured), so every event recorded from then on is delivered. Without
-   * it the group is created by the first `outbox.lead()`. Default: false.
+   * This replica delivers webhooks (set it when they are configured): the
+   * consumer group is created at connect, so every event recorded from then
+   * on is delivered, and this replica's trims never drop an event the group
+   * has not acknowledged, however long no replica led (only `maxEvents`
+   * does). Without it the group is created by the first `outbox.lead()`.
+   * Default: false.
    */
   outbox?: boolean;
   /** How long {@linkcode RedisStore.connect} waits between attempts, in ms. Default: 1000. */
@@ -145,6 +148,8 @@ export class RedisStore implements LeaseStore {
   readonly outbox: Outbox;
   /** The key base, `{prefix}:`. */
   readonly keyBase: string;
+  /** Events the webhook group had not acknowledged that this replica's trims dropped. */
+  unacknowledgedDropped = 0;
 
   readonly #connection: RedisConnection;
   readonly #feed: RedisFeed;
@@ -290,23 +295,34 @@ export class RedisStore implements LeaseStore {
   }
 
   /**
-   * Trims the change log to `eventRetentionMs`, never past an event the
-   * webhook group has not acknowledged, and to `maxEvents` at most (dropping
-   * unacknowledged events then, loudly). Returns how many went.
+   * Trims the change log to `eventRetentionMs` and to `maxEvents` at most.
+   * Events the webhook group has not acknowledged are kept past the
+   * retention while webhooks are delivered: always when this replica
+   * delivers them (`outbox`), else while another replica led within the
+   * retention. Only the cap, or a deployment where no replica delivers,
+   * drops them, and every such drop is logged as an error with its count.
    */
   async trim(): Promise<{ trimmed: number; unacknowledgedDropped: number }> {
-    const [trimmed, dropped] = await this.#run(SCRIPTS.trim, [
+    const [trimmed, byRetention, byCap] = await this.#run(SCRIPTS.trim, [
       this.#options.eventRetentionMs,
       this.#options.maxEvents,
       WEBHOOK_GROUP,
-    ]) as [number, number];
-    if (dropped > 0) {
+      this.#options.outbox ? 1 : 0,
+    ]) as [number, number, number];
+    if (byRetention > 0) {
+      this.#log.error(
+        "change log: dropped events webhooks had not delivered, past the retention with no replica delivering webhooks",
+        { dropped: byRetention, eventRetentionMs: this.#options.eventRetentionMs },
+      );
+    }
+    if (byCap > 0) {
       this.#log.error("change log: over maxEvents, dropped events webhooks had not delivered", {
-        dropped,
+        dropped: byCap,
         maxEvents: this.#options.maxEvents,
       });
     }
-    return { trimmed, unacknowledgedDropped: dropped };
+    this.unacknowledgedDropped += byRetention + byCap;
+    return { trimmed, unacknowledgedDropped: byRetention + byCap };
   }
 
   #header(): (string | number)[] {

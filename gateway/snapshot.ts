@@ -132,6 +132,7 @@ export async function writeSnapshot(path: string, contents: SnapshotContents): P
       savedAt: contents.savedAt,
       generation: log.generation,
       seq: log.seq,
+      floor: log.floor,
     }));
     for (const record of contents.records) await line(recordLine(record));
     for (const floor of contents.tombstones) await line(JSON.stringify({ floor }));
@@ -324,6 +325,7 @@ async function readNdjson(path: string): Promise<{ contents: SnapshotContents; s
         contents.savedAt = line.savedAt;
         contents.log.generation = line.generation;
         contents.log.seq = line.seq;
+        if (typeof line.floor === "string") contents.log.floor = line.floor;
         continue;
       }
       const [kind, value] = Object.entries(line)[0] ?? [];
@@ -451,4 +453,59 @@ export async function loadSnapshot(
     warn("snapshot: no readable snapshot is left; the directory STARTS EMPTY");
   }
   return { source: "none", contents: empty(), skipped: 0, movedAside };
+}
+
+/**
+ * The file beside the snapshot that keeps the epoch of the directory's
+ * latest start: change-log ids (`<epoch>-<seq>`) of a start are never given
+ * again by a later one, even when a crash lost every snapshot write since.
+ */
+export const EPOCH_FILE = "directory.epoch";
+
+/** The epoch the directory last started under; 0 when none is recorded (an unreadable file is reported to `warn`). */
+export async function readEpoch(
+  dataDir: string,
+  warn: (message: string) => void,
+): Promise<number> {
+  const path = `${dataDir.replace(/\/+$/, "") || "."}/${EPOCH_FILE}`;
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return 0;
+    warn(
+      `${path} is unreadable (${(error as Error).message}); change-log ids continue from the clock`,
+    );
+    return 0;
+  }
+  try {
+    const epoch = (JSON.parse(text) as { epoch?: unknown })?.epoch;
+    if (isTime(epoch) && epoch > 0) return epoch;
+  } catch {
+    // reported below
+  }
+  warn(`${path} is malformed; change-log ids continue from the clock`);
+  return 0;
+}
+
+/**
+ * Records the epoch a start logs under, durably (temp file, fsync, rename,
+ * fsync of the directory), before the start gives its first id.
+ */
+export async function writeEpoch(dataDir: string, epoch: number): Promise<void> {
+  const path = `${dataDir.replace(/\/+$/, "") || "."}/${EPOCH_FILE}`;
+  const file = await Deno.open(`${path}.tmp`, {
+    write: true,
+    create: true,
+    truncate: true,
+    mode: 0o600,
+  });
+  try {
+    await writeAll(file, encoder.encode(`${JSON.stringify({ epoch })}\n`));
+    await file.sync();
+  } finally {
+    file.close();
+  }
+  await Deno.rename(`${path}.tmp`, path);
+  await syncDirectory(path);
 }

@@ -339,8 +339,9 @@ export interface paths {
          *       is that revision: the stream goes on from there;
          *     - with a resume id (the `Last-Event-ID` header, which wins, or `?since=`), exactly the
          *       events after it, oldest first, with no gap and no duplicate; or, when the gateway no
-         *       longer holds that id (older than what it keeps, or from another gateway or an earlier
-         *       run of this one), a `reset` event whose `data` is `{"revision": ...}`: list again
+         *       longer holds that id (older than what it keeps, from another gateway, or lost when a
+         *       gateway without Redis crashed before saving it: such an id is never given to another
+         *       event), a `reset` event whose `data` is `{"revision": ...}`: list again
          *       (`GET /worlds`), then carry on from the stream, which continues after that revision.
          *
          *     To follow the directory: `GET /worlds` (its answer carries `revision`), then

@@ -2,7 +2,7 @@
  * `GET /metrics`: Prometheus text from prom-client, with what the issue
  * lists, in Prometheus conventions and with bounded labels.
  */
-import { createGateway } from "../gateway/mod.ts";
+import { createGateway, MemoryStore } from "../gateway/mod.ts";
 import { SNAPSHOT_FILE } from "../gateway/snapshot.ts";
 import { type Harness, makeWorld, memoryStore, withHarness } from "./_gateway.ts";
 import { assert, assertEquals, assertMatch } from "./assert.ts";
@@ -323,4 +323,15 @@ redisTest({
       await server.dispose();
     }
   },
+});
+Deno.test("webhook events dropped undelivered are counted", async () => {
+  const store = await MemoryStore.open({ outbox: true, maxOutbox: 1, warn: () => {} });
+  await withHarness(async (h) => {
+    assertEquals(sample(await scrape(h), `${P}webhook_events_dropped_total`), 0);
+    for (const name of ["first", "second", "third"]) {
+      const w = await makeWorld(name);
+      assertEquals((await h.post("/peer/announce", await w.announce(h.clock.now))).status, 200);
+    }
+    assertEquals(sample(await scrape(h), `${P}webhook_events_dropped_total`), 2);
+  }, { store });
 });

@@ -1,4 +1,5 @@
 import {
+  type ChangeEvent,
   loadSnapshot,
   MemoryStore,
   Registry,
@@ -6,6 +7,7 @@ import {
   writeSnapshot,
 } from "../gateway/mod.ts";
 import { json, makeWorld, memoryStore, startHarness } from "./_gateway.ts";
+import { announceInput } from "./_store_contract.ts";
 import { ManualTimers } from "./_timers.ts";
 import { until } from "./_ws.ts";
 import { assert, assertEquals, assertMatch } from "./assert.ts";
@@ -318,4 +320,81 @@ Deno.test("a world id stays owned across a restart: a stranger's announce is ref
   } finally {
     await Deno.remove(dataDir, { recursive: true });
   }
+});
+Deno.test("after a crash that lost the last snapshot writes, no change-log id names two events", async () => {
+  await tempDir(async (dir) => {
+    // One instant for every start: the ids must not rely on the clock moving.
+    const timers = new ManualTimers();
+    const open = () => MemoryStore.open({ dataDir: dir, clock: timers.clock, timers, warn: quiet });
+    const announce = (store: MemoryStore, n: number) =>
+      store.announce(announceInput(n, { timestamp: timers.now }));
+    const first = await open();
+    await announce(first, 1);
+    await first.save();
+    const saved = await first.feed.revision();
+    await announce(first, 2);
+    await announce(first, 3);
+    const seenBeforeCrash = await first.feed.revision();
+    // first crashes: no final write; its timers die with it.
+
+    const second = await open();
+    assertEquals(await second.feed.revision(), saved, "the snapshot's log is back");
+    await announce(second, 4);
+    await announce(second, 5);
+    const fromSecond = (await second.feed.read(saved, 10)).events.map((e) => e.id);
+    assertEquals(fromSecond.length, 2);
+    assert(!fromSecond.includes(seenBeforeCrash), "a lost id is never given again");
+    const lost = await second.feed.read(seenBeforeCrash, 10);
+    assertEquals([lost.reset, lost.events], [true, []], "a reader of lost events lists again");
+    // second crashes too, before any snapshot write.
+
+    const third = await open();
+    await announce(third, 6);
+    await announce(third, 7);
+    const resumed = await third.feed.read(saved, 10);
+    assertEquals(resumed.reset, false, "the snapshot's revision still resumes");
+    assertEquals(resumed.events.map((e) => e.worldId), ["w6", "w7"]);
+    const fromThird = resumed.events.map((e) => e.id);
+    assertEquals(new Set([seenBeforeCrash, ...fromSecond, ...fromThird]).size, 5);
+    for (const id of [seenBeforeCrash, ...fromSecond]) {
+      assertEquals((await third.feed.read(id, 10)).reset, true, `${id} is not third's`);
+    }
+    assert(third.feed.compare(saved, fromThird[0]) < 0, "ids stay ordered across starts");
+    await third.close();
+  });
+});
+
+Deno.test("a change log from the first snapshot format is restored with its ids reset", async () => {
+  await tempDir(async (dir) => {
+    const timers = new ManualTimers();
+    const event: ChangeEvent = {
+      id: "k3j9x2-4",
+      type: "world.expired",
+      at: 1,
+      agentId: "a",
+      worldId: "w",
+    };
+    await writeSnapshot(`${dir}/directory.ndjson`, {
+      savedAt: timers.now,
+      records: [],
+      tombstones: [],
+      owners: [],
+      log: { generation: "k3j9x2", seq: 4, events: [event], pending: [event] },
+    });
+    const store = await MemoryStore.open({
+      dataDir: dir,
+      clock: timers.clock,
+      timers,
+      outbox: true,
+      warn: quiet,
+    });
+    assertEquals((await store.feed.read("k3j9x2-3", 10)).reset, true);
+    const revision = await store.feed.revision();
+    assertMatch(revision, /^\d+-4$/, "a quiet log names the restored state anew");
+    assertEquals(await store.outbox.take("c", 10), [event], "undelivered events are kept");
+    await store.announce(announceInput(1, { timestamp: timers.now }));
+    const after = await store.feed.read(revision, 10);
+    assertEquals(after.events.map((e) => e.worldId), ["w1"]);
+    await store.close();
+  });
 });

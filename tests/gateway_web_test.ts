@@ -4,7 +4,7 @@
  * the registry through the gateway's app.
  */
 import { DOCS_CSP, PAGE_CSP } from "../gateway/web.ts";
-import { json, makeWorld, startHarness, withHarness } from "./_gateway.ts";
+import { json, makeWorld, memoryStore, startHarness, withHarness } from "./_gateway.ts";
 import { assert, assertEquals, assertMatch } from "./assert.ts";
 import { SseReader } from "./_sse.ts";
 
@@ -150,6 +150,47 @@ Deno.test("a client resuming across a gateway restart gets exactly what it misse
         (listing.worlds as { worldId: string }[]).map((w) => w.worldId),
         ["newcomer", "survivor"],
       );
+      await sse.cancel();
+    } finally {
+      await after.close();
+    }
+  } finally {
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
+
+Deno.test("a client that saw events a crash lost gets reset by the restarted gateway, never a gap", async () => {
+  const dataDir = await Deno.makeTempDir({ prefix: "aw-gw-" });
+  const kept = await makeWorld("kept");
+  const lost = await makeWorld("lost");
+  const newcomer = await makeWorld("newcomer");
+  try {
+    const before = await startHarness({ dataDir });
+    await before.post("/peer/announce", await kept.announce(before.clock.now));
+    await memoryStore(before.gateway).save();
+    const snapshot = await Deno.readFile(`${dataDir}/directory.ndjson`);
+    await before.post("/peer/announce", await lost.announce(before.clock.now));
+    const { revision: seen } = await json(await before.request("/worlds"));
+    await before.close();
+    // The writes after the first snapshot are lost, as in a crash.
+    await Deno.writeFile(`${dataDir}/directory.ndjson`, snapshot);
+    await Deno.remove(`${dataDir}/directory.ndjson.prev`);
+
+    const after = await startHarness({ dataDir });
+    try {
+      // The next event takes the lost one's place in the sequence.
+      await after.post("/peer/announce", await newcomer.announce(after.clock.now));
+      const listing = await json(await after.request("/worlds"));
+      assert(listing.revision !== seen, "the lost event's id is not given again");
+      const stream = await after.request("/watch", {
+        headers: { "last-event-id": seen as string },
+      });
+      const sse = new SseReader(stream.body!);
+      assertEquals(await sse.nextEvent(), {
+        id: listing.revision as string,
+        event: "reset",
+        data: { revision: listing.revision },
+      });
       await sse.cancel();
     } finally {
       await after.close();

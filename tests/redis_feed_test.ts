@@ -15,9 +15,10 @@ import {
   recordingLogger,
   redisTest,
   startRedis,
+  uniquePrefix,
   withReplicas as withReplicasOf,
 } from "./_redis.ts";
-import { announceInput, type TestClock } from "./_store_contract.ts";
+import { announceInput, TestClock } from "./_store_contract.ts";
 
 const server = await fileRedis();
 
@@ -227,15 +228,63 @@ redisTest({
 });
 
 redisTest({
-  name: "once no consumer has led for the retention, the webhook group no longer pins the log",
-  fn: () =>
-    withReplicas(1, { eventRetentionMs: 60_000, outbox: true }, async ([store], clock) => {
-      for (let n = 1; n <= 3; n++) await store.announce(announceInput(n));
-      assert(await store.outbox.lead("a", 1_000));
-      await store.outbox.take("a", 1); // taken, never acknowledged: then webhooks were turned off
-      clock.advance(30_000);
-      assertEquals((await store.trim()).trimmed, 0, "within the retention of the last lead");
-      clock.advance(40_000);
-      assertEquals((await store.trim()).trimmed, 3);
-    }),
+  name: "a replica delivering webhooks keeps what they have not acknowledged past any retention",
+  fn: async () => {
+    // Every replica is down for 11 minutes with events taken and unacknowledged;
+    // the first one back trims (at connect, before it leads) and then leads.
+    const prefix = uniquePrefix("outage");
+    const clock = new TestClock();
+    const lines: [LogLevel, string][] = [];
+    const options = { prefix, clock: clock.read, outbox: true, logger: recordingLogger(lines) };
+    const { store: a } = await openStore(server!, options);
+    for (let n = 1; n <= 3; n++) await a.announce(announceInput(n));
+    assert(await a.outbox.lead("a", 5_000));
+    assertEquals((await a.outbox.take("a", 10)).length, 3);
+    await a.close(); // killed with the three in hand
+    clock.advance(11 * 60_000);
+    const { store: b } = await openStore(server!, options);
+    try {
+      assertEquals(await b.trim(), { trimmed: 0, unacknowledgedDropped: 0 });
+      assert(await b.outbox.lead("b", 5_000));
+      const delivered = await b.outbox.take("b", 10);
+      assertEquals(delivered.map((e) => e.worldId), ["w1", "w2", "w3"]);
+      await b.outbox.ack(delivered.map((e) => e.id));
+      assertEquals(lines.filter(([level]) => level === "error"), []);
+      clock.advance(11 * 60_000);
+      assertEquals((await b.trim()).trimmed, 3, "acknowledged: the retention applies again");
+    } finally {
+      await b.close();
+    }
+  },
+});
+
+redisTest({
+  name:
+    "where no replica delivers webhooks, the retention drops what they never got, counted loudly",
+  fn: async () => {
+    // The webhook group stays from when webhooks were on; now none delivers.
+    // (Left pinned, the log would grow to its hard cap.)
+    const lines: [LogLevel, string][] = [];
+    await withReplicas(
+      1,
+      { eventRetentionMs: 60_000, outbox: false, logger: recordingLogger(lines) },
+      async ([store], clock) => {
+        assert(await store.outbox.lead("a", 1_000)); // creates the group
+        for (let n = 1; n <= 4; n++) await store.announce(announceInput(n));
+        const taken = await store.outbox.take("a", 2);
+        await store.outbox.ack([taken[0].id]); // w1 delivered, w2 pending, w3 and w4 never taken
+        clock.advance(30_000);
+        assertEquals((await store.trim()).trimmed, 0, "within the retention of the last lead");
+        clock.advance(40_000);
+        assertEquals(await store.trim(), { trimmed: 4, unacknowledgedDropped: 3 });
+        const errors = lines.filter(([level]) => level === "error").map(([, m]) => m);
+        assertEquals(errors.length, 1);
+        assert(errors[0].includes("no replica delivering webhooks"), errors[0]);
+        assertEquals(store.unacknowledgedDropped, 3);
+        await store.announce(announceInput(5));
+        clock.advance(70_000);
+        assertEquals(await store.trim(), { trimmed: 1, unacknowledgedDropped: 1 }, "counted once");
+      },
+    );
+  },
 });

@@ -110,6 +110,102 @@ redisTest({
   },
 });
 
+/**
+ * A loopback TCP proxy to Redis that counts the requests carrying a marker
+ * and can cut one: the request reaches Redis (and runs), its reply is
+ * dropped, and the client's connection is closed.
+ */
+function cuttingProxy(redisPort: number, marker: string) {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const latin1 = new TextDecoder("latin1");
+  const open = new Set<Deno.Conn>();
+  const pumps: Promise<void>[] = [];
+  let armed = false;
+  let sent = 0;
+  const pump = async (from: Deno.Conn, to: Deno.Conn, onChunk: (chunk: Uint8Array) => boolean) => {
+    const buffer = new Uint8Array(64 * 1024);
+    try {
+      for (;;) {
+        const n = await from.read(buffer);
+        if (n === null) break;
+        const chunk = buffer.slice(0, n);
+        if (!onChunk(chunk)) break;
+        await to.write(chunk);
+      }
+    } catch {
+      // closed under us
+    }
+    for (const conn of [from, to]) {
+      if (open.delete(conn)) conn.close();
+    }
+  };
+  const accepting = (async () => {
+    for await (const client of listener) {
+      const redis = await Deno.connect({ hostname: "127.0.0.1", port: redisPort });
+      open.add(client).add(redis);
+      let cut = false;
+      pumps.push(
+        pump(client, redis, (chunk) => {
+          if (latin1.decode(chunk).includes(marker)) {
+            sent++;
+            if (armed) [armed, cut] = [false, true];
+          }
+          return true;
+        }),
+        // The cut request's reply is dropped, and both ends closed.
+        pump(redis, client, () => !cut),
+      );
+    }
+  })();
+  return {
+    url: `redis://127.0.0.1:${(listener.addr as Deno.NetAddr).port}`,
+    /** Requests carrying the marker that reached Redis. */
+    sent: () => sent,
+    /** Cuts the next request carrying the marker. */
+    arm() {
+      armed = true;
+    },
+    async close() {
+      listener.close();
+      await accepting;
+      for (const conn of open) conn.close();
+      open.clear();
+      await Promise.all(pumps);
+    },
+  };
+}
+
+redisTest({
+  name:
+    "a script whose connection drops mid-flight rejects with StoreUnavailableError and is never sent again",
+  fn: async () => {
+    const agentId = announceInput(1).agentId;
+    const proxy = cuttingProxy(shared!.port, agentId);
+    const store = await RedisStore.connect({
+      url: proxy.url,
+      prefix: uniquePrefix("cut"),
+      tickMs: 0,
+      outageGraceAfterMs: 0,
+    });
+    try {
+      assert((await store.announce(announceInput(1))).ok);
+      const before = proxy.sent();
+      proxy.arm();
+      const cut = await store.renew(agentId, 5).catch((error) => error);
+      assert(cut instanceof StoreUnavailableError, `the renew rejected with ${cut}`);
+      // Reconnected: a resend would have gone out before this call's answer.
+      await until("the store to answer again", () => store.counts());
+      assertEquals(proxy.sent() - before, 1, "the renew reached Redis once");
+      // It had run: its heartbeat time is the floor now, so a retry would be a replay.
+      assertEquals((await store.get(agentId))?.lastHeartbeatTs, 5);
+      assertEquals((await store.renew(agentId, 5)).ok, false);
+    } finally {
+      await store.close();
+      await proxy.close();
+    }
+  },
+});
+
 redisTest({
   name: "kill -9 of an append-only Redis mid-load loses no acknowledged announce or event",
   fn: async () => {

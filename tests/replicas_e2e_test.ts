@@ -203,59 +203,160 @@ redisTest({
   },
 });
 
+/** A webhook receiver that counts deliveries by webhook-id and can hold its answers. */
+function holdingReceiver() {
+  const received = new Map<string, { worldId: string; event: string; at: number }[]>();
+  const release = Promise.withResolvers<void>();
+  let holding = true;
+  let held = 0;
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (request) => {
+    const id = request.headers.get("webhook-id")!;
+    const body = await request.json();
+    const seen = received.get(id) ?? [];
+    seen.push({ worldId: body.worldId, event: body.event, at: performance.now() });
+    received.set(id, seen);
+    if (holding) {
+      held++;
+      await release.promise; // the sender may be dead by then
+      held--;
+    }
+    return new Response(null, { status: 204 });
+  });
+  return {
+    received,
+    url: `http://127.0.0.1:${server.addr.port}/hooks`,
+    held: () => held,
+    release() {
+      holding = false;
+      release.resolve();
+    },
+    async close() {
+      this.release();
+      await server.shutdown();
+    },
+  };
+}
+
 redisTest({
   name:
-    "a replica killed with SIGKILL mid-load loses no webhook: every event arrives, deduplicated by webhook-id",
+    "a leader killed with SIGKILL holding deliveries: the survivor takes them over, none lost, only the in-flight ones sent twice",
   async fn() {
-    const ids = new Map<string, number>();
-    const events: { event: string; worldId: string }[] = [];
-    let slowUntil = Infinity;
-    const receiver = Deno.serve(
-      { hostname: "127.0.0.1", port: 0, onListen() {} },
-      async (request) => {
-        const id = request.headers.get("webhook-id")!;
-        const body = await request.json();
-        // Slow at first, so the leader dies with deliveries in hand.
-        if (Date.now() < slowUntil) await new Promise((r) => setTimeout(r, 400));
-        if (!ids.has(id)) events.push(body);
-        ids.set(id, (ids.get(id) ?? 0) + 1);
-        return new Response(null, { status: 204 });
-      },
-    );
-    const c = await cluster(2, { WEBHOOK_URL: `http://127.0.0.1:${receiver.addr.port}/hooks` });
-    try {
-      const names = Array.from({ length: 20 }, (_, i) => `hook-${i}`);
-      for (const [i, name] of names.entries()) {
+    const receiver = holdingReceiver();
+    const c = await cluster(2, { WEBHOOK_URL: receiver.url });
+    // Heartbeats and announces keep coming, to both replicas, across the kill.
+    const worlds = new Map<string, Identity>();
+    const announced = new Set<string>(); // answered 200
+    const unsure = new Set<string>(); // the answer was lost (the replica died)
+    const beats: { replica: number; status: number; afterKill: boolean }[] = [];
+    let killed: number | undefined;
+    let loading = true;
+    const announce = async (name: string, replica: number) => {
+      const identity = await generateIdentity();
+      worlds.set(name, identity);
+      try {
         const response = await post(
-          `${c.replicas[i % 2].url}/peer/announce`,
-          await announceOf(await generateIdentity(), name),
+          `${c.replicas[replica].url}/peer/announce`,
+          await announceOf(identity, name),
         );
-        assertEquals(response.status, 200);
+        assertEquals(response.status, 200, name);
         await response.body?.cancel();
+        announced.add(name);
+      } catch (error) {
+        if (killed !== replica) throw error;
+        unsure.add(name);
       }
-      // The leader is the replica whose metrics count deliveries.
-      await until(() => ids.size >= 2, "deliveries under way", 15_000);
-      let leader: Spawned | undefined;
-      await until(async () => {
-        for (const replica of c.replicas) {
-          const text = await (await fetch(`${replica.url}/metrics`)).text();
-          if (/webhook_deliveries_total\{outcome="delivered"\} [1-9]/.test(text)) leader = replica;
+    };
+    const load = (async () => {
+      let ts = Date.now();
+      for (let round = 0; loading; round++) {
+        for (const [name, identity] of [...worlds]) {
+          if (!announced.has(name)) continue;
+          const replica = round % 2;
+          if (replica === killed) continue; // the load balancer has taken it out
+          const afterKill = killed !== undefined;
+          try {
+            const response = await post(
+              `${c.replicas[replica].url}/peer/heartbeat`,
+              await createHeartbeat(identity, ++ts),
+            );
+            await response.body?.cancel();
+            beats.push({ replica, status: response.status, afterKill });
+          } catch (error) {
+            if (killed !== replica) throw error; // only the killed one may fail
+          }
         }
-        return leader !== undefined;
-      }, "the leading replica");
-      await leader!.kill("SIGKILL");
-      const killedAt = Date.now();
-      slowUntil = 0;
-      await until(() => events.length >= names.length, "every event delivered", 30_000);
-      console.log(
-        `last webhook of the killed replica delivered ${Date.now() - killedAt} ms after the kill`,
+        if (round % 5 === 4) {
+          await announce(`late-${round}`, round % 2 === killed ? 1 - killed : round % 2);
+        }
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    })();
+    try {
+      for (let i = 0; i < 20; i++) await announce(`hook-${i}`, i % 2);
+      // The leader takes them all and has a delivery per world in flight (8 at once).
+      await until(() => receiver.held() >= 8, "deliveries held in flight", 15_000);
+      const leader = c.replicas.findIndex((r) => /webhook delivery: leading/.test(r.output()));
+      assert(leader >= 0, "a replica says it leads");
+      killed = leader;
+      await c.replicas[leader].kill("SIGKILL");
+      const killedAt = performance.now();
+      const inFlight = new Set(receiver.received.keys());
+      receiver.release();
+      await until(
+        () => {
+          const delivered = new Set([...receiver.received.values()].map((s) => s[0].worldId));
+          return [...announced].every((name) => delivered.has(name));
+        },
+        "every event delivered",
+        30_000,
       );
-      assertEquals(events.map((e) => e.worldId).sort(), [...names].sort());
-      assert(events.every((e) => e.event === "world.announced"));
-      assertEquals(ids.size, names.length, "one webhook-id per event");
+      loading = false;
+      await load;
+      const takeover = Math.min(
+        ...[...receiver.received.values()].flat().filter((d) => d.at > killedAt).map((d) => d.at),
+      ) - killedAt;
+      console.log(
+        `kill -9 of the leader: first redelivery by the survivor after ${
+          Math.round(takeover)
+        } ms; ${inFlight.size} in flight at the kill`,
+      );
+
+      // None missing, none unknown; one webhook-id per event.
+      const deliveries = [...receiver.received.entries()];
+      const worldOf = new Map(deliveries.map(([id, seen]) => [id, seen[0].worldId]));
+      const delivered = new Set(worldOf.values());
+      for (const name of announced) assert(delivered.has(name), `${name} never delivered`);
+      for (const name of delivered) assert(announced.has(name) || unsure.has(name), name);
+      assertEquals(worldOf.size, delivered.size, "one webhook-id per event");
+      assert(deliveries.every(([, seen]) => seen.every((d) => d.event === "world.announced")));
+      // Nothing was answered before the kill, so the survivor delivered every
+      // event, once each; only those in flight at the kill came twice (at least
+      // once: the dead leader never heard their answers).
+      assert(inFlight.size >= 8, "the leader died with deliveries in hand");
+      for (const [id, seen] of deliveries) {
+        const after = seen.filter((d) => d.at > killedAt).length;
+        assertEquals(after, 1, `${worldOf.get(id)}: deliveries by the survivor`);
+        assertEquals(seen.length - after, inFlight.has(id) ? 1 : 0, `${worldOf.get(id)}: before`);
+      }
+
+      // The survivor answered every heartbeat of the load; the directory is whole.
+      const survivor = c.replicas[1 - leader].url;
+      const afterKill = beats.filter((b) => b.afterKill);
+      assert(afterKill.length > 0, "load ran on after the kill");
+      assert(
+        beats.every((b) => b.status === 200),
+        JSON.stringify(beats.filter((b) => b.status !== 200)),
+      );
+      const listing = await (await fetch(`${survivor}/worlds?limit=100`)).json();
+      const listed = new Set(listing.worlds.map((w: { worldId: string }) => w.worldId));
+      for (const name of announced) assert(listed.has(name), `${name} missing from the directory`);
+      const health = await (await fetch(`${survivor}/health`)).json();
+      assertEquals(health.worlds, listed.size);
     } finally {
+      loading = false;
+      await load.catch(() => {});
       await c.close();
-      await receiver.shutdown();
+      await receiver.close();
     }
   },
 });
