@@ -14,7 +14,7 @@
  * @module
  */
 import type { LogFields, Logger, LogLevel } from "./log.ts";
-import type { TimerHandle, Timers } from "./_timers.ts";
+import type { TimerHandle, Timers } from "../protocol/_timers.ts";
 
 /** Options of {@linkcode RateLimitedLog}. */
 export interface RateLimitedLogOptions {

@@ -24,7 +24,7 @@ import {
   StoreUnavailableError,
   type WorldIdPolicy,
 } from "./store.ts";
-import { systemTimers, type TimerHandle, type Timers } from "./_timers.ts";
+import { systemTimers, type TimerHandle, type Timers } from "../protocol/_timers.ts";
 import { WebhookDispatcher } from "./webhooks.ts";
 import { GatewayMetrics, instrumentStore, type MetricsText } from "./metrics.ts";
 import { readBeside } from "./_static.ts";

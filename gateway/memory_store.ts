@@ -12,7 +12,7 @@
  * @module
  */
 import { EventLog } from "./_event_log.ts";
-import { systemTimers, type TimerHandle, type Timers } from "./_timers.ts";
+import { systemTimers, type TimerHandle, type Timers } from "../protocol/_timers.ts";
 import { Registry, type RegistryEvent } from "./registry.ts";
 import {
   type LoadResult,

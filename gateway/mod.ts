@@ -93,7 +93,7 @@ export {
   type LogLevel,
   silentLogger,
 } from "./log.ts";
-export type { Timers } from "./_timers.ts";
+export type { Timers } from "../protocol/_timers.ts";
 export { MAX_HEARTBEAT_BYTES } from "./http.ts";
 export { MAX_CLIENT_FRAME_BYTES } from "./bridge.ts";
 export {
@@ -114,4 +114,4 @@ export { WATCHER_LIMITS, type WatcherLimits } from "./bridge.ts";
 export type { MetricsText } from "./metrics.ts";
 export type { EventLogState } from "./_event_log.ts";
 export type { LogFields } from "./log.ts";
-export type { TimerHandle } from "./_timers.ts";
+export type { TimerHandle } from "../protocol/_timers.ts";

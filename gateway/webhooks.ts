@@ -26,7 +26,7 @@ import { Webhook } from "standardwebhooks";
 import { fromBase64 } from "../protocol/_bytes.ts";
 import { type Logger, silentLogger } from "./log.ts";
 import { RateLimitedLog } from "./_rate_limited_log.ts";
-import { systemTimers, type TimerHandle, type Timers } from "./_timers.ts";
+import { systemTimers, type TimerHandle, type Timers } from "../protocol/_timers.ts";
 import type { ChangeEvent, Outbox } from "./store.ts";
 
 /** What the gateway posts. */

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { TimerHandle, Timers } from "./_timers.ts";
+import type { TimerHandle, Timers } from "../protocol/_timers.ts";
 
 /** A running {@linkcode repeat}. */
 export interface Repeating {

@@ -21,7 +21,7 @@ import {
   checkToken,
 } from "../protocol/_validate.ts";
 import { logError } from "./_http.ts";
-import { systemTimers, type Timers } from "./_timers.ts";
+import { systemTimers, type Timers } from "../protocol/_timers.ts";
 import { integerIn, positiveMs } from "./_validate.ts";
 import {
   DEFAULT_ANNOUNCE_INTERVAL_MS,

@@ -67,7 +67,7 @@ import {
   safeReporter,
 } from "./_http.ts";
 import { repeat } from "./_repeat.ts";
-import { systemTimers, type Timers } from "./_timers.ts";
+import { systemTimers, type Timers } from "../protocol/_timers.ts";
 import { isRecord, positiveMs } from "./_validate.ts";
 import {
   ANNOUNCE_TIMEOUT_MS,

@@ -21,4 +21,4 @@
 export * from "./defaults.ts";
 export * from "./gateway_client.ts";
 export * from "./world_server.ts";
-export type { TimerHandle, Timers } from "./_timers.ts";
+export type { TimerHandle, Timers } from "../protocol/_timers.ts";

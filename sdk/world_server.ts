@@ -42,7 +42,7 @@ import { errorMessage, postJson, safeReporter } from "./_http.ts";
 import { parseJoinContent } from "./_join.ts";
 import { type Member, MemberTable, ReplayGuard } from "./_members.ts";
 import { repeat, type Repeating } from "./_repeat.ts";
-import type { Timers } from "./_timers.ts";
+import type { Timers } from "../protocol/_timers.ts";
 import { isRecord } from "./_validate.ts";
 import {
   localUrl,

@@ -2,7 +2,8 @@
  * Timers as an injectable dependency, so every schedule (the SDK's announces,
  * heartbeats, broadcasts and idle sweeps; the gateway's snapshot writes,
  * sweep loop and webhook retries) runs on a clock a test advances. Defined
- * once here; the gateway re-exports it.
+ * once, in the layer the SDK and the gateway both build on; nothing here
+ * runs a timer of its own.
  *
  * @module
  */
