@@ -14,6 +14,7 @@
  * @module
  */
 import { concatBytes } from "../protocol/_bytes.ts";
+import { quotaKey } from "./_client.ts";
 import { findHeadEnd, type HeadError, parseRequestHead, type RequestHead } from "./_http_head.ts";
 import {
   chunkFrame,
@@ -141,7 +142,7 @@ export class HttpConnection implements WebSocketTransport {
   constructor(conn: Deno.Conn, ctx: ConnectionContext) {
     this.stream = new TcpStream(conn, ctx.counters);
     this.remoteAddr = conn.remoteAddr as Deno.NetAddr;
-    this.addressKey = this.remoteAddr.hostname;
+    this.addressKey = quotaKey(this.remoteAddr.hostname);
     this.#ctx = ctx;
     const now = performance.now();
     this.deadline = now + ctx.limits.headersTimeoutMs;

@@ -20,6 +20,7 @@ import {
   type ServeHandler,
   type ServeInfo,
 } from "./_http_connection.ts";
+import { quotaKey } from "./_client.ts";
 import { errorResponseBytes } from "./_http_response.ts";
 import { type LogFunction, loggerFrom } from "./log.ts";
 import { RateLimitedLog } from "./_rate_limited_log.ts";
@@ -367,7 +368,8 @@ export function serve(options: ServeOptions): HttpServer {
       );
       return refuse(conn, 503, "too many connections");
     }
-    const key = remote.hostname;
+    // As the quotas count it: an IPv6 host routinely holds a whole /64.
+    const key = quotaKey(remote.hostname);
     const count = perAddress.get(key) ?? 0;
     if (count >= maxPerAddress) {
       refused.perAddress++;

@@ -90,7 +90,7 @@ export const GATEWAY_ENV_VARS: readonly EnvVar[] = [
   {
     name: "MAX_CONNECTIONS_PER_ADDRESS",
     default: "512",
-    description: "most open connections from one client address; more get 429",
+    description: "most open connections from one client address (IPv6: one /64); more get 429",
   },
   {
     name: "HEADERS_TIMEOUT_MS",
