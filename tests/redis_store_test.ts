@@ -6,6 +6,8 @@
  * @module
  */
 import { RedisStore, type RedisStoreOptions } from "../gateway/redis_store.ts";
+import { createGateway } from "../gateway/mod.ts";
+import { makeWorld } from "./_gateway.ts";
 import { Redis } from "ioredis";
 import { assert, assertEquals } from "./assert.ts";
 import {
@@ -306,4 +308,51 @@ redisTest({
       assertEquals((await store.sweep(10)).expired, [{ agentId: id }]);
       assertEquals(await store.nextDeadline(), undefined);
     }),
+});
+
+redisTest({
+  name: "replicas whose own clocks disagree by minutes agree on every lease: Redis TIME decides",
+  fn: async () => {
+    const prefix = uniquePrefix("skew");
+    const ttlMs = 1_500;
+    const dataDir = await Deno.makeTempDir();
+    const open = (skewMs: number) =>
+      createGateway({
+        dataDir,
+        redis: { url: server!.url, prefix },
+        staleTtlMs: ttlMs,
+        clock: () => Date.now() + skewMs,
+        metrics: false,
+      });
+    // Two minutes ahead and two behind: inside the ±5 min signing window, far
+    // beyond the TTL, so a replica deciding liveness by its own clock would
+    // see the lease already gone (ahead) or still there long after (behind).
+    const ahead = await open(120_000);
+    const behind = await open(-120_000);
+    try {
+      const world = await makeWorld("skewed");
+      const announced = await ahead.app.request("/peer/announce", {
+        method: "POST",
+        body: JSON.stringify(await world.announce(Date.now())),
+      });
+      assertEquals(announced.status, 200);
+      for (const replica of [ahead, behind]) {
+        assertEquals((await replica.app.request("/world/skewed")).status, 200);
+        assertEquals((await (await replica.app.request("/health")).json()).worlds, 1);
+      }
+      await ahead.sweep();
+      await behind.sweep();
+      assertEquals((await behind.app.request("/world/skewed")).status, 200, "no early sweep");
+      // Redis's own clock cannot be moved: wait out the TTL by it.
+      await new Promise((resolve) => setTimeout(resolve, ttlMs + 200));
+      for (const replica of [ahead, behind]) {
+        assertEquals((await replica.app.request("/world/skewed")).status, 404);
+        assertEquals((await (await replica.app.request("/health")).json()).worlds, 0);
+      }
+    } finally {
+      await ahead.stop();
+      await behind.stop();
+      await Deno.remove(dataDir, { recursive: true });
+    }
+  },
 });
