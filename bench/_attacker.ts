@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { createPeerMessage } from "../protocol/mod.ts";
+import { BODY_LIMITS, createPeerMessage, generateIdentity } from "../protocol/mod.ts";
 import { createWorldServer, type WorldServer } from "../sdk/mod.ts";
 import { sleep, within } from "./_stats.ts";
 
@@ -109,7 +109,7 @@ async function idleFlood(
   return stats;
 }
 
-/** (b) Bodies dripped a byte every 100 ms: announce (64 KiB declared) and heartbeat (4 KiB). */
+/** (b) Bodies dripped a byte every 100 ms, declared at each route's limit (announce 8 KiB, heartbeat 1 KiB). */
 async function dripFlood(
   port: number,
   host: string,
@@ -123,7 +123,9 @@ async function dripFlood(
     const chunked = i % 4 >= 2;
     const framing = chunked
       ? "transfer-encoding: chunked"
-      : `content-length: ${path === "/peer/announce" ? 65536 : 4096}`;
+      : `content-length: ${
+        path === "/peer/announce" ? BODY_LIMITS.announce : BODY_LIMITS.heartbeat
+      }`;
     const head = encoder.encode(
       `POST ${path} HTTP/1.1\r\nhost: ${host}\r\ncontent-type: application/json\r\n${framing}\r\n\r\n`,
     );
@@ -300,6 +302,8 @@ async function handle(request: AttackerRequest): Promise<AttackerReply> {
     gatewayUrl = request.url;
     world = await createWorldServer({
       worldId: ATTACKED_WORLD,
+      // A key of its own in memory: the attacker may not write a DATA_DIR.
+      identity: await generateIdentity(),
       hostname: "127.0.0.1",
       port: 0,
       gatewayUrls: gatewayUrl,
