@@ -49,7 +49,12 @@ export interface AttackOptions {
   stateBytes?: number;
   /** `world.state` posts per second. Default: 10. */
   statesPerSecond?: number;
+  /** The phases to run, in order. Default: all of {@linkcode ATTACK_PHASES}. */
+  phases?: readonly string[];
 }
+
+/** The attack's phases: `quiet` (none), `idle`, `drip`, `watchers`, and `all` at once. */
+export const ATTACK_PHASES: readonly string[] = ["quiet", "idle", "drip", "watchers", "all"];
 
 /** What one phase measured. */
 export interface PhaseResult {
@@ -266,7 +271,9 @@ export async function benchAttack(
   const watchers = options.watchers ?? 100;
   const stateBytes = options.stateBytes ?? 200_000;
   const statesPerSecond = options.statesPerSecond ?? 10;
-  const phases = ["quiet", "idle", "drip", "watchers", "all"];
+  const phases = options.phases ?? ATTACK_PHASES;
+  const unknown = phases.filter((phase) => !ATTACK_PHASES.includes(phase));
+  if (unknown.length > 0) throw new Error(`unknown attack phases: ${unknown.join(", ")}`);
   const totalSeconds = phaseSeconds * phases.length + 10;
 
   const gateway = await startGatewayProcess({ MAX_CONNECTIONS_PER_ADDRESS: "10000" });

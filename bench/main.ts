@@ -12,6 +12,8 @@
  *   the other way round). Default: 5.
  * - `BENCH_CONNECTIONS`: connections of `heartbeat` and `announce`. Default: 32.
  * - `BENCH_ATTACK_SECONDS`: how long each phase of `attack` lasts. Default: 15.
+ * - `BENCH_ATTACK_PHASES`: which phases of `attack` run, comma-separated. Default: all
+ *   (`quiet,idle,drip,watchers,all`).
  * - `BENCH_REPLICA_MIX_SECONDS`: how long `replicas` keeps 100,000 worlds heartbeating through two
  *   replicas. Default: 30.
  * - `BENCH_RESULTS`: where the JSON results go. Default: `bench/results/latest.json` for a
@@ -163,7 +165,10 @@ if (import.meta.main) {
     console.log(
       "\n[attack] idle connections, dripped bodies and slow watchers, honest worlds beside",
     );
-    results.attack = await benchAttack({ phaseSeconds: attackSeconds });
+    results.attack = await benchAttack({
+      phaseSeconds: attackSeconds,
+      phases: Deno.env.get("BENCH_ATTACK_PHASES")?.split(",").map((p) => p.trim()),
+    });
   }
 
   if (selected.includes("redis")) {
