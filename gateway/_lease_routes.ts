@@ -100,8 +100,7 @@ export function mountLeaseRoutes(
         protocolVersion: record.protocolVersion,
       });
     }
-    const others = (await store.listAgents(style === "peer" ? ANNOUNCE_PEERS + 1 : 100)).records
-      .filter((peer) => peer.agentId !== record.agentId);
+    const others = (await ctx.peers.get()).filter((peer) => peer.agentId !== record.agentId);
     if (style === "peer") {
       return c.json({ ok: true, peers: others.slice(0, ANNOUNCE_PEERS).map(peerView) });
     }

@@ -11,6 +11,7 @@ import { type HttpServer, type HttpServerStats, serve } from "./_http_server.ts"
 import { Bridge, LEAVE_AT_CLOSE_MS, type WatcherLimits } from "./bridge.ts";
 import { clientKey, createHttpApp, type Quotas, signatureGuard } from "./http.ts";
 import { KeyCache } from "./_keys.ts";
+import { PeerList } from "./_peers.ts";
 import { type Logger, silentLogger } from "./log.ts";
 import { RateLimitedLog } from "./_rate_limited_log.ts";
 import { MemoryStore } from "./memory_store.ts";
@@ -325,9 +326,11 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     store,
     Math.ceil((options.maxAgents ?? STORE_DEFAULTS.maxAgents) * 1.1),
   );
+  const peers = new PeerList(store, clock);
   const unfeed = store.feed.subscribe((event) => {
     if (event.type.endsWith(".expired")) {
       keys.forget(event.agentId);
+      peers.forget();
       if (event.reason === "ttl") {
         metrics?.expiryLagSeconds.observe(Math.max(0, clock() - event.at) / 1000);
       }
@@ -386,6 +389,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     subscribers: (worldId) => bridge.subscribers(worldId),
     openapi: () => openapiText ??= readOpenapi(),
     keys,
+    peers,
     quotas,
     trustProxy,
     logger,

@@ -22,6 +22,7 @@ import {
 } from "../protocol/mod.ts";
 import { clientAddress, quotaKey } from "./_client.ts";
 import type { KeyCache } from "./_keys.ts";
+import type { PeerList } from "./_peers.ts";
 import type { TokenBuckets } from "./_quota.ts";
 import type { Logger } from "./log.ts";
 import type { RateLimitedLog } from "./_rate_limited_log.ts";
@@ -78,6 +79,8 @@ export interface HttpContext {
   openapi(): Promise<string>;
   /** Imported verification keys. */
   keys: KeyCache;
+  /** The peers announce answers list. */
+  peers: PeerList;
   /** Per-client quotas. */
   quotas: Quotas;
   /** Take the client address from `X-Forwarded-For`. */

@@ -1,5 +1,5 @@
 import { Webhook } from "standardwebhooks";
-import { signHttpRequest } from "../protocol/mod.ts";
+import { createDeregistration, signHttpRequest } from "../protocol/mod.ts";
 import { json, makeWorld, memoryStore, startHarness, withHarness } from "./_gateway.ts";
 import { assert, assertEquals, assertMatch } from "./assert.ts";
 
@@ -661,3 +661,39 @@ Deno.test("the sweep timer reclaims a mass expiry in batches, all of it within a
     await Deno.remove(dataDir, { recursive: true });
   }
 });
+
+Deno.test("announce answers read their peers at most once a second, and never list one that left", () =>
+  withHarness(async (h) => {
+    const store = h.gateway.store;
+    const list = store.listAgents.bind(store);
+    let reads = 0;
+    store.listAgents = (limit, cursor) => (reads++, list(limit, cursor));
+    const peersOf = async (response: Response) =>
+      ((await json(response)).peers as { agentId: string }[]).map((p) => p.agentId).sort();
+
+    const a = await makeWorld("peer-a");
+    const b = await makeWorld("peer-b");
+    const c = await makeWorld("peer-c");
+    assertEquals(await peersOf(await h.post("/peer/announce", await a.announce(h.clock.now))), []);
+    assertEquals(await peersOf(await h.post("/peer/announce", await b.announce(h.clock.now))), [
+      a.identity.agentId,
+    ]);
+    assertEquals(reads, 1, "the second announce within a second reused the list");
+
+    // A second later the list is read again: b is there.
+    h.clock.advance(1_000);
+    assertEquals(
+      await peersOf(await h.post("/peer/announce", await c.announce(h.clock.now))),
+      [b.identity.agentId, a.identity.agentId].sort(),
+    );
+    assertEquals(reads, 2);
+
+    // b leaves: the very next answer no longer lists it, however fresh the list was.
+    const goodbye = await createDeregistration(b.identity, h.clock.now + 1);
+    assertEquals((await h.post("/peer/deregister", goodbye)).status, 200);
+    assertEquals(
+      await peersOf(await h.post("/peer/announce", await a.announce(h.clock.now + 2))),
+      [c.identity.agentId],
+    );
+    assertEquals(reads, 3);
+  }));
