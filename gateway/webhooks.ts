@@ -252,11 +252,24 @@ export class WebhookDispatcher {
       const now = clock();
       if (now - this.#leadCheckedAt >= leaseMs / 3) {
         const was = this.#leading;
-        this.#leading = await outbox.lead(consumer, leaseMs);
-        this.#leadCheckedAt = now;
+        try {
+          this.#leading = await outbox.lead(consumer, leaseMs);
+          this.#leadCheckedAt = now;
+        } catch (error) {
+          // Not renewed: the lead held runs out by the clock (#holdsLead).
+          this.#limited.warn("lead", "webhook delivery: the lead could not be renewed", { error });
+        }
         if (this.#leading && !was) logger.info("webhook delivery: leading", { consumer });
+        if (!this.#leading && was) logger.info("webhook delivery: no longer leading", { consumer });
       }
-      if (!this.#leading) return;
+      if (!this.#holdsLead()) {
+        // Another replica may lead now and deliver what this one holds: cut
+        // short what is in flight, so one world's events are never sent by
+        // two replicas at once (and out of order). What is held stays held,
+        // unacknowledged, for whichever replica leads next.
+        for (const controller of this.#inFlight.values()) controller.abort();
+        return;
+      }
       while (this.#running && this.#held < MAX_HELD) {
         const events = await outbox.take(consumer, BATCH);
         const skip: string[] = [];
@@ -277,13 +290,23 @@ export class WebhookDispatcher {
         this.#pump();
         if (events.length < BATCH) break;
       }
+      this.#pump(); // what is held resumes after a pause in the lead
     } catch (error) {
       this.#limited.warn("outbox", "webhook delivery: the outbox could not be read", { error });
     }
   }
 
+  /**
+   * Whether this dispatcher leads now: it won the lead, and no longer ago than
+   * the lease by its own clock (a lead it could not renew runs out here before
+   * it does in the store, which counted from a later instant).
+   */
+  #holdsLead(): boolean {
+    return this.#leading && this.#o.clock() - this.#leadCheckedAt < this.#o.leaseMs;
+  }
+
   #pump(): void {
-    if (!this.#running) return;
+    if (!this.#running || !this.#holdsLead()) return;
     const now = this.#o.clock();
     let nextRetry = Infinity;
     for (const [key, queue] of this.#queues) {
@@ -390,7 +413,7 @@ export class WebhookDispatcher {
         attempt: pending.attempts,
       });
     } catch (error) {
-      // Cut short by stop(): not the receiver's failure; the event stays in the outbox.
+      // Cut short by stop() or a lost lead: not the receiver's failure; the event stays in the outbox.
       if (signal.aborted) return false;
       this.failures++;
       this.#limited.warn("failed", "webhook attempt failed", {

@@ -372,3 +372,70 @@ for (const handover of ["a key rotation", "an admin transfer"] as const) {
     await store.close();
   });
 }
+
+Deno.test("a dispatcher that loses the lead, or cannot renew it, stops delivering at once and resumes when it leads again", async () => {
+  const timers = new ManualTimers(Date.now());
+  const store = await MemoryStore.open({ clock: timers.clock, outbox: true });
+  let lead: "yes" | "no" | "unreachable" = "yes";
+  const outbox: Outbox = {
+    lead: () =>
+      lead === "unreachable"
+        ? Promise.reject(new Error("store unreachable"))
+        : Promise.resolve(lead === "yes"),
+    take: (consumer, limit) => store.outbox.take(consumer, limit),
+    ack: (ids) => store.outbox.ack(ids),
+    backlog: () => store.outbox.backlog(),
+  };
+  let hanging = true;
+  const sink = receiver(timers, () => hanging ? "hang" : 204);
+  const dispatcher = new WebhookDispatcher({
+    url: "http://127.0.0.1:9/hook",
+    outbox,
+    clock: timers.clock,
+    timers,
+    leaseMs: 6_000,
+    timeoutMs: 60_000,
+    random: () => 0,
+    fetch: sink.fetch,
+  });
+  store.feed.subscribe(() => dispatcher.poke());
+  dispatcher.start();
+  await store.announce(announceInput(1));
+  await timers.advance(0);
+  assertEquals(sink.deliveries.length, 1, "in flight while leading");
+
+  // Another replica wins the lead: the attempt in flight is cut short, and
+  // nothing more goes out however long this one waits, retries included.
+  lead = "no";
+  hanging = false;
+  await timers.advance(2_000);
+  await timers.advance(60_000);
+  assertEquals(sink.deliveries.length, 1);
+  assertEquals(dispatcher.failures, 0, "a lost lead is not the receiver's failure");
+
+  // Leading again: the held event is delivered, once more, with the same id.
+  lead = "yes";
+  await timers.advance(2_000);
+  assertEquals(sink.deliveries.length, 2);
+  assertEquals(
+    sink.deliveries[1].headers.get("webhook-id"),
+    sink.deliveries[0].headers.get("webhook-id"),
+  );
+
+  // The store stops answering: the lead runs out by this replica's clock (6 s
+  // after it was last won); what is in flight then is cut short, and nothing
+  // is sent past it.
+  await store.announce(announceInput(2));
+  lead = "unreachable";
+  hanging = true;
+  await timers.advance(0);
+  assertEquals(sink.deliveries.length, 3, "still within the lease");
+  await timers.advance(10_000);
+  assertEquals(dispatcher.failures, 0, "cut short at the lease's end, not failed");
+  hanging = false;
+  await store.announce(announceInput(3));
+  await timers.advance(60_000);
+  assertEquals(sink.deliveries.length, 3, "no delivery past the lease it could not renew");
+  await dispatcher.stop(0);
+  await store.close();
+});
