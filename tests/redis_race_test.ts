@@ -7,7 +7,7 @@
  * @module
  */
 import type { RedisStore, RedisStoreOptions } from "../gateway/redis_store.ts";
-import { assertEquals } from "./assert.ts";
+import { assert, assertEquals } from "./assert.ts";
 import { fileRedis, redisTest, withReplicas as withReplicasOf } from "./_redis.ts";
 import { announceInput, type TestClock } from "./_store_contract.ts";
 
@@ -130,6 +130,53 @@ redisTest({
           assertEquals(type, i % 2 === 0 ? "world.announced" : "world.expired", `w${w}: ${types}`)
         );
         assertEquals(types.length, 9, `w${w}: five grants, four expiries`);
+      }
+    }),
+});
+
+redisTest({
+  name: "owned: different keys racing for one new world id through different replicas: one owns it",
+  fn: () =>
+    withReplicas({}, async (replicas) => {
+      const outcomes = await Promise.all(
+        replicas.map((replica, r) =>
+          replica.announce(announceInput(200 + r, { worldId: "claimed" }))
+        ),
+      );
+      const winners = outcomes.flatMap((o, r) => o.ok ? [announceInput(200 + r).agentId] : []);
+      assertEquals(winners.length, 1);
+      assertEquals(
+        outcomes.filter((o) => !o.ok).map((o) => !o.ok && o.reason),
+        ["world_owned", "world_owned", "world_owned"],
+      );
+      for (const replica of replicas) {
+        assertEquals((await replica.owner("claimed"))?.owner, winners[0]);
+      }
+      assertEquals((await eventTypes(replicas[2])).get("claimed"), ["world.announced"]);
+    }),
+});
+
+redisTest({
+  name:
+    "one signed heartbeat sent to every replica at once is accepted once; the copies are replays",
+  fn: () =>
+    withReplicas({}, async (replicas) => {
+      const input = announceInput(300);
+      assert((await replicas[0].announce(input)).ok);
+      for (const ts of [2_000, 2_001, 2_002]) {
+        const outcomes = await Promise.all(
+          replicas.map((replica) => replica.renew(input.agentId, ts)),
+        );
+        assertEquals(outcomes.filter((o) => o.ok).length, 1, `ts ${ts}`);
+        assertEquals(
+          outcomes.filter((o) => !o.ok).map((o) => !o.ok && o.reason),
+          ["replay", "replay", "replay"],
+        );
+      }
+      // An older one than the last accepted is a replay on every replica too.
+      for (const replica of replicas) {
+        const older = await replica.renew(input.agentId, 2_001);
+        assertEquals(older.ok ? "accepted" : older.reason, "replay");
       }
     }),
 });
