@@ -105,11 +105,17 @@ export interface TakeoverResult {
 const CONNECTIONS = 32;
 const WARMUP = 5000;
 
-async function startReplicas(count: number, redisUrl: string): Promise<GatewayProcess[]> {
+async function startReplicas(
+  count: number,
+  redisUrl: string,
+  env: Record<string, string> = {},
+): Promise<GatewayProcess[]> {
   const prefix = uniquePrefix("bench");
   const replicas: GatewayProcess[] = [];
   for (let i = 0; i < count; i++) {
-    replicas.push(await startGatewayProcess({ REDIS_URL: redisUrl, REDIS_PREFIX: prefix }));
+    replicas.push(
+      await startGatewayProcess({ REDIS_URL: redisUrl, REDIS_PREFIX: prefix, ...env }),
+    );
   }
   return replicas;
 }
@@ -242,7 +248,11 @@ async function sustained(
   const seconds = options.mixSeconds ?? 30;
   const interval = 30_000;
   const fleet = await Fleet.create(count, "repmix");
-  const replicas = await startReplicas(2, redisUrl);
+  // Announcing 100,000 worlds one after another takes longer than a 90 s TTL
+  // on this machine, and a world's first heartbeat comes up to 30 s after the
+  // last announce: a 10 min TTL keeps the first worlds from expiring before
+  // their turn. The heartbeat load is the same whatever the TTL.
+  const replicas = await startReplicas(2, redisUrl, { STALE_TTL_MS: "600000" });
   try {
     const announcedAt = performance.now();
     await announceAll(replicas[0], fleet, 16);
