@@ -401,7 +401,9 @@ export interface paths {
          *     see "Who may hold a world id". A `timestamp` that is not greater than that of the last
          *     announce accepted from the same agent is a replay (409). Re-announcing a live lease renews
          *     it and updates its details (a `world.updated` event when they changed). The response lists
-         *     up to 20 live peers (never the sender) so a new agent learns its neighbours. Every body
+         *     up to 20 live peers (never the sender) so a new agent learns its neighbours; a gateway
+         *     reads that list at most once a second and again as soon as any lease ends, so a peer that
+         *     left is never listed and one that just came may be missing for up to a second. Every body
          *     limit is in "Limits" above and in the `Announce` schema.
          */
         post: operations["announce"];
