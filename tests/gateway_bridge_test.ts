@@ -636,7 +636,23 @@ for (const version of SUPPORTED_PROTOCOL_VERSIONS) {
 
 Deno.test("a world that hangs on world.leave holds the gateway's stop for the leave share only", async () => {
   const dataDir = await Deno.makeTempDir();
-  const gateway = await createGateway({ dataDir, port: 0, hostname: "127.0.0.1" });
+  // Counts the world's answers to joins once the gateway has read them whole:
+  // the gateway's own leave is sent only for a join whose answer it has read.
+  let joinsRead = 0;
+  const countingFetch: typeof fetch = async (input, init) => {
+    const response = await fetch(input, init);
+    if (!String(init?.body).includes('"world.join"') || !response.body) return response;
+    const counted = response.body.pipeThrough(
+      new TransformStream({ flush: () => void joinsRead++ }),
+    );
+    return new Response(counted, { status: response.status, headers: response.headers });
+  };
+  const gateway = await createGateway({
+    dataDir,
+    port: 0,
+    hostname: "127.0.0.1",
+    fetch: countingFetch,
+  });
   const { url } = await gateway.start();
   const hung: (() => void)[] = [];
   const leaving: string[] = [];
@@ -671,6 +687,8 @@ Deno.test("a world that hangs on world.leave holds the gateway's stop for the le
       () => world.members().some((m) => m.agentId === gateway.identity.agentId),
       "gateway join",
     );
+    await until(() => joinsRead >= 2, "the gateway to read both joins' answers");
+    await new Promise((resolve) => setTimeout(resolve, 0)); // and act on them
     const started = performance.now();
     await gateway.stop();
     const took = performance.now() - started;
