@@ -33,6 +33,7 @@ import { RateLimitedLog } from "./_rate_limited_log.ts";
 import { callOut, type OutboundAnswer, OutboundError, type OutboundPolicy } from "./_outbound.ts";
 import { ServerWebSocket, upgradeWebSocket } from "./_websocket.ts";
 import type { TokenBuckets } from "./_quota.ts";
+import { systemTimers, type TimerHandle, type Timers } from "../protocol/_timers.ts";
 
 /** Largest frame a browser may send, in bytes; a larger one gets an error frame. */
 export const MAX_CLIENT_FRAME_BYTES = 16 * 1024;
@@ -98,6 +99,8 @@ export interface BridgeOptions {
   outboundPolicy?: OutboundPolicy;
   /** Where failures are logged. Default: silent. */
   logger?: Logger;
+  /** What the membership refresh of watched worlds runs on. Default: the runtime's timers. */
+  timers?: Timers;
 }
 
 interface Watch {
@@ -105,7 +108,7 @@ interface Watch {
   sockets: Set<ServerWebSocket>;
   /** The world's agent when the gateway joined; a new agent means re-join. */
   joinedAgentId?: string;
-  refresh?: ReturnType<typeof setInterval>;
+  refresh?: TimerHandle;
 }
 
 interface Connection {
@@ -161,6 +164,7 @@ export class Bridge {
   #perAddress = new Map<string, number>();
   #perWorld = new Map<string, number>();
   #fetch: typeof fetch;
+  readonly #timers: Timers;
   #logger: Logger;
   /** Worlds a client asks to watch may all be dead: one line per kind a second, with a count. */
   #limited: RateLimitedLog;
@@ -176,6 +180,7 @@ export class Bridge {
     this.#options = options;
     this.#limits = { ...WATCHER_LIMITS, ...options.limits };
     this.#fetch = options.fetch ?? globalThis.fetch;
+    this.#timers = options.timers ?? systemTimers;
     this.#logger = options.logger ?? silentLogger;
     this.#limited = new RateLimitedLog(this.#logger, { clock: options.clock });
     // A world whose lease ends, on whichever replica, takes its watchers with it.
@@ -322,7 +327,7 @@ export class Bridge {
     if (this.#closed) return 0;
     this.#closed = true;
     this.#unsubscribe();
-    for (const watch of this.#watches.values()) clearInterval(watch.refresh);
+    for (const watch of this.#watches.values()) this.#timers.clearTimeout(watch.refresh);
     let pending = 0;
     const leaving: Promise<void>[] = [];
     for (const socket of [...this.#connections.keys()]) {
@@ -408,7 +413,16 @@ export class Bridge {
         worldId: watch.worldId,
         error: error.message,
       });
-    watch.refresh = setInterval(() => join().catch(failed), MEMBERSHIP_REFRESH_MS);
+    // Planned again only after a refresh finished, and only while the world
+    // is still watched: a slow world never has two joins in flight.
+    const plan = () => {
+      watch.refresh = this.#timers.setTimeout(() => {
+        join().catch(failed).finally(() => {
+          if (!this.#closed && this.#watches.get(watch.worldId) === watch) plan();
+        });
+      }, MEMBERSHIP_REFRESH_MS);
+    };
+    plan();
     await join().catch(failed);
   }
 
@@ -426,7 +440,7 @@ export class Bridge {
     if (watch) {
       watch.sockets.delete(socket);
       if (watch.sockets.size === 0) {
-        clearInterval(watch.refresh);
+        this.#timers.clearTimeout(watch.refresh);
         this.#watches.delete(connection.worldId);
         if (record && watch.joinedAgentId === record.agentId) {
           calls.push(

@@ -372,6 +372,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     limits: options.watchers,
     upgrades: quotas.upgrades,
     logger,
+    timers,
   });
   const openapiUrl = new URL("../openapi.yaml", import.meta.url);
   let openapiText: Promise<string> | undefined;

@@ -1,5 +1,5 @@
 import { createGateway, type Gateway } from "../gateway/mod.ts";
-import { WORLD_CALL_TIMEOUT_MS } from "../gateway/bridge.ts";
+import { MEMBERSHIP_REFRESH_MS, WORLD_CALL_TIMEOUT_MS } from "../gateway/bridge.ts";
 import {
   canonicalize,
   createAnnounce,
@@ -17,6 +17,7 @@ import { makeWorld } from "./_gateway.ts";
 import { Client, until, wsUrl } from "./_ws.ts";
 import { SseReader } from "./_sse.ts";
 import { startStrictWorld } from "./_strict_world.ts";
+import { ManualTimers } from "./_timers.ts";
 
 interface Stack {
   gateway: Gateway;
@@ -702,6 +703,69 @@ Deno.test("a world that hangs on world.leave holds the gateway's stop for the le
     );
   } finally {
     for (const resolve of hung) resolve();
+    await client?.close();
+    await world.stop();
+    await gateway.stop();
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
+
+Deno.test("the gateway re-joins a watched world every refresh interval on its timers, and stops once nobody watches", async () => {
+  const dataDir = await Deno.makeTempDir();
+  const timers = new ManualTimers(Date.now());
+  const gateway = await createGateway({
+    dataDir,
+    port: 0,
+    hostname: "127.0.0.1",
+    timers,
+    clock: timers.clock,
+    staleTtlMs: 3_600_000, // the world's own heartbeats run on real time
+  });
+  const { url } = await gateway.start();
+  const joins: number[] = [];
+  const world = await createWorldServer({
+    worldId: "refreshed",
+    port: 0,
+    hostname: "127.0.0.1",
+    identity: await generateIdentity(),
+    gatewayUrls: url,
+    onError: () => {},
+  }, {
+    onJoin: (agentId) => {
+      if (agentId === gateway.identity.agentId) joins.push(timers.now);
+      return { manifest: {} };
+    },
+    getState: () => ({}),
+  });
+  let client: Client | undefined;
+  try {
+    await until(
+      async () =>
+        (await fetch(`${url}/world/refreshed`).then((r) => r.json())).worldId !== undefined,
+      "the world to register",
+    );
+    client = new Client(wsUrl(url, "?world=refreshed"));
+    await client.next("subscribed");
+    await until(() => joins.length === 1, "the first join");
+    const watchedAt = timers.now;
+    await timers.advance(MEMBERSHIP_REFRESH_MS - 1);
+    assertEquals(joins.length, 1, "no refresh before the interval");
+    await timers.advance(1);
+    await until(() => joins.length === 2, "the first refresh");
+    await timers.advance(MEMBERSHIP_REFRESH_MS);
+    await until(() => joins.length === 3, "the second refresh");
+    assertEquals(joins.slice(1), [
+      watchedAt + MEMBERSHIP_REFRESH_MS,
+      watchedAt + 2 * MEMBERSHIP_REFRESH_MS,
+    ]);
+
+    // The last watcher leaves: the refresh timer goes with it.
+    const pending = timers.pending;
+    await client.close();
+    await until(() => timers.pending === pending - 1, "the refresh timer to go");
+    await timers.advance(5 * MEMBERSHIP_REFRESH_MS);
+    assertEquals(timers.pending, pending - 1);
+  } finally {
     await client?.close();
     await world.stop();
     await gateway.stop();
