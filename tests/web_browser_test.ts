@@ -3,9 +3,10 @@
  * gateway and real worlds on 127.0.0.1: the live list follows announces,
  * goodbyes and leases that run out without a reload, tells unreachable
  * worlds from worlds without an endpoint and says when it is cut short; a
- * person watches, joins and moves in a world through `/ws`; and `/docs`
- * renders without a CSP violation. Screenshots
- * are kept under each test's temp dir (their paths are printed).
+ * person watches, joins and moves in a world through `/ws`; a keyboard and a
+ * screen reader find and open a world, and the first view weighs under 32 KiB;
+ * and `/docs` renders without a CSP violation. Screenshots are kept under
+ * each test's temp dir (their paths are printed).
  */
 import { createGateway, type Gateway } from "../gateway/mod.ts";
 import { startGridWorld } from "../examples/grid_world.ts";
@@ -297,6 +298,74 @@ browserTest(
       assertEquals(others, [], "no other console error or CSP violation");
     } finally {
       for (const world of worlds) await world.stop();
+      await gateway.stop();
+    }
+  },
+);
+
+browserTest(
+  "a person with a keyboard and a screen reader finds a world and opens it; the first view weighs under 32 KiB",
+  async ({ page, dir, problems }) => {
+    const [gateway, url] = await startGateway(`${dir}/gateway`, 90_000);
+    try {
+      await announceWorld(url, "keyboard-world", "Keyboard World");
+      let bytes = 0;
+      page.on("response", async (response) => {
+        if (response.headers()["content-type"]?.startsWith("text/event-stream")) return;
+        const length = Number(response.headers()["content-length"] ?? NaN);
+        bytes += Number.isFinite(length)
+          ? length
+          : await response.buffer().then((body) => body.length, () => 0);
+      });
+      await page.setViewport(PHONE);
+      await page.goto(url, { waitUntil: "load" });
+      await waitForText(page, "#worlds", "Keyboard World");
+      // Every file the first view needs, compressed as a phone receives it
+      // (the list itself comes over /worlds and /watch).
+      assert(bytes < 32 * 1024, `the first view took ${bytes} bytes`);
+
+      // What a screen reader is given: landmarks, the heading, the world as a
+      // link named by its name, and a live status.
+      const tree = await page.accessibility.snapshot({ interestingOnly: true });
+      const nodes: { role: string; name?: string; level?: number }[] = [];
+      const walk = (node: typeof tree) => {
+        if (!node) return;
+        nodes.push({ role: node.role, name: node.name, level: node.level });
+        for (const child of node.children ?? []) walk(child);
+      };
+      walk(tree);
+      const has = (role: string, name?: string) =>
+        nodes.some((n) => n.role === role && (name === undefined || n.name?.includes(name)));
+      assert(has("heading", "Live worlds"), JSON.stringify(nodes));
+      assert(has("link", "Keyboard World"), "the world is a link named by its name");
+      assert(has("link", "Skip to content"));
+      assertEquals(nodes.find((n) => n.role === "heading" && n.name === "Live worlds")?.level, 1);
+      assert(
+        await page.$eval("main", (m) => m !== null) &&
+          await page.$eval("#connection", (p) => p.getAttribute("role")) === "status",
+        "a main landmark and a status the reader announces",
+      );
+
+      // The keyboard alone: the first Tab reaches the skip link, which moves
+      // focus into the content; Tabs reach the world, and Enter opens it.
+      await page.keyboard.press("Tab");
+      assertEquals(
+        await page.evaluate("document.activeElement.textContent.trim()"),
+        "Skip to content",
+      );
+      await page.keyboard.press("Enter");
+      assertEquals(await page.evaluate("document.activeElement.id"), "main");
+      let focused = "";
+      for (let tab = 0; tab < 20 && focused !== "Keyboard World"; tab++) {
+        await page.keyboard.press("Tab");
+        focused = String(await page.evaluate("document.activeElement.textContent.trim()"));
+      }
+      assertEquals(focused, "Keyboard World", "Tab reaches the world's link");
+      await page.keyboard.press("Enter");
+      await waitForText(page, "#world-title", "Keyboard World");
+      assertEquals(await page.$eval("#watch", (b) => b.getAttribute("aria-pressed")), "false");
+      assertEquals(problems, [], "no console error or CSP violation");
+    } finally {
       await gateway.stop();
     }
   },
