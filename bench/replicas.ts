@@ -32,8 +32,8 @@ import { cpuMeter } from "./_proc.ts";
 import { int, latency, type LatencySummary, ms } from "./_stats.ts";
 import { Fleet } from "./_worlds.ts";
 import { Redis } from "ioredis";
-import { Webhook } from "standardwebhooks";
 import { toBase64 } from "../protocol/_bytes.ts";
+import { holdingReceiver } from "../tests/_webhook_receiver.ts";
 
 /** Options of {@linkcode benchReplicas}. */
 export interface ReplicasBenchOptions {
@@ -319,50 +319,6 @@ async function sustained(
   } finally {
     for (const replica of replicas) await replica.stop();
   }
-}
-
-/** A webhook receiver in this process that verifies signatures and can hold its answers. */
-function holdingReceiver(secret: string) {
-  const verifier = new Webhook(secret);
-  // webhook-id → each receipt: when, and whether it was answered (delivered).
-  const receipts = new Map<string, { worldId: string; at: number; answered: boolean }[]>();
-  const release = Promise.withResolvers<void>();
-  let holding = true;
-  let held = 0;
-  let badSignatures = 0;
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (request) => {
-    const body = await request.text();
-    let payload: { worldId: string };
-    try {
-      payload = verifier.verify(body, Object.fromEntries(request.headers)) as { worldId: string };
-    } catch {
-      badSignatures++;
-      payload = JSON.parse(body);
-    }
-    const id = request.headers.get("webhook-id") ?? "";
-    const receipt = { worldId: payload.worldId, at: performance.now(), answered: !holding };
-    receipts.set(id, [...receipts.get(id) ?? [], receipt]);
-    if (holding) {
-      held++;
-      await release.promise; // by then its sender is dead: never delivered
-      held--;
-    }
-    return new Response(null, { status: 204 });
-  });
-  return {
-    url: `http://127.0.0.1:${server.addr.port}/hooks`,
-    receipts,
-    held: () => held,
-    badSignatures: () => badSignatures,
-    release() {
-      holding = false;
-      release.resolve();
-    },
-    async close() {
-      this.release();
-      await server.shutdown();
-    },
-  };
 }
 
 /**

@@ -19,6 +19,7 @@ import { type Spawned, spawnTask } from "./_process.ts";
 import { Client, until, wsUrl } from "./_ws.ts";
 import { SseReader } from "./_sse.ts";
 import { assert, assertEquals } from "./assert.ts";
+import { holdingReceiver } from "./_webhook_receiver.ts";
 
 interface Cluster {
   redis: RedisServer;
@@ -203,40 +204,6 @@ redisTest({
   },
 });
 
-/** A webhook receiver that counts deliveries by webhook-id and can hold its answers. */
-function holdingReceiver() {
-  const received = new Map<string, { worldId: string; event: string; at: number }[]>();
-  const release = Promise.withResolvers<void>();
-  let holding = true;
-  let held = 0;
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (request) => {
-    const id = request.headers.get("webhook-id")!;
-    const body = await request.json();
-    const seen = received.get(id) ?? [];
-    seen.push({ worldId: body.worldId, event: body.event, at: performance.now() });
-    received.set(id, seen);
-    if (holding) {
-      held++;
-      await release.promise; // the sender may be dead by then
-      held--;
-    }
-    return new Response(null, { status: 204 });
-  });
-  return {
-    received,
-    url: `http://127.0.0.1:${server.addr.port}/hooks`,
-    held: () => held,
-    release() {
-      holding = false;
-      release.resolve();
-    },
-    async close() {
-      this.release();
-      await server.shutdown();
-    },
-  };
-}
-
 redisTest({
   name:
     "a leader killed with SIGKILL holding deliveries: the survivor takes them over, none lost, only the in-flight ones sent twice",
@@ -300,11 +267,11 @@ redisTest({
       killed = leader;
       await c.replicas[leader].kill("SIGKILL");
       const killedAt = performance.now();
-      const inFlight = new Set(receiver.received.keys());
+      const inFlight = new Set(receiver.receipts.keys());
       receiver.release();
       await until(
         () => {
-          const delivered = new Set([...receiver.received.values()].map((s) => s[0].worldId));
+          const delivered = new Set([...receiver.receipts.values()].map((s) => s[0].worldId));
           return [...announced].every((name) => delivered.has(name));
         },
         "every event delivered",
@@ -313,7 +280,7 @@ redisTest({
       loading = false;
       await load;
       const takeover = Math.min(
-        ...[...receiver.received.values()].flat().filter((d) => d.at > killedAt).map((d) => d.at),
+        ...[...receiver.receipts.values()].flat().filter((d) => d.at > killedAt).map((d) => d.at),
       ) - killedAt;
       console.log(
         `kill -9 of the leader: first redelivery by the survivor after ${
@@ -322,7 +289,7 @@ redisTest({
       );
 
       // None missing, none unknown; one webhook-id per event.
-      const deliveries = [...receiver.received.entries()];
+      const deliveries = [...receiver.receipts.entries()];
       const worldOf = new Map(deliveries.map(([id, seen]) => [id, seen[0].worldId]));
       const delivered = new Set(worldOf.values());
       for (const name of announced) assert(delivered.has(name), `${name} never delivered`);
