@@ -1,9 +1,12 @@
 /**
  * Fakes for the SDK tests: a recording HTTP server on 127.0.0.1 that plays a
- * gateway or a member's endpoint, and small waiting helpers.
+ * gateway or a member's endpoint, a world that hangs on every leave, and
+ * small waiting helpers.
  *
  * @module
  */
+import { generateIdentity, type Identity } from "../protocol/mod.ts";
+import { createWorldServer, type WorldServer } from "../sdk/mod.ts";
 
 /** One request the recorder received. */
 export interface RecordedCall {
@@ -132,4 +135,46 @@ export async function waitFor(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(5);
   }
+}
+
+/** A world that answers `world.join` and never answers `world.leave`; see {@linkcode startHangingWorld}. */
+export interface HangingWorld {
+  world: WorldServer;
+  /** The agents whose `world.leave` reached it, in order. */
+  leaving: string[];
+  /** Answers every leave still hanging (before the world is stopped). */
+  release(): void;
+}
+
+/** Starts a world on 127.0.0.1 that registers with `gatewayUrl` and hangs on every leave. */
+export async function startHangingWorld(
+  worldId: string,
+  gatewayUrl: string,
+  identity?: Identity,
+): Promise<HangingWorld> {
+  const hung: (() => void)[] = [];
+  const leaving: string[] = [];
+  const world = await createWorldServer({
+    worldId,
+    port: 0,
+    hostname: "127.0.0.1",
+    identity: identity ?? await generateIdentity(),
+    gatewayUrls: gatewayUrl,
+    isPublic: true,
+    onError: () => {},
+  }, {
+    onJoin: () => ({ manifest: {} }),
+    onLeave: (agentId) => {
+      leaving.push(agentId);
+      return new Promise<void>((resolve) => hung.push(resolve));
+    },
+    getState: () => ({}),
+  });
+  return {
+    world,
+    leaving,
+    release: () => {
+      for (const resolve of hung.splice(0)) resolve();
+    },
+  };
 }

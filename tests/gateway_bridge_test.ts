@@ -17,6 +17,7 @@ import { makeWorld } from "./_gateway.ts";
 import { Client, until, wsUrl } from "./_ws.ts";
 import { SseReader } from "./_sse.ts";
 import { startStrictWorld } from "./_strict_world.ts";
+import { startHangingWorld } from "./_sdk_fakes.ts";
 import { ManualTimers } from "./_timers.ts";
 
 interface Stack {
@@ -655,24 +656,7 @@ Deno.test("a world that hangs on world.leave holds the gateway's stop for the le
     fetch: countingFetch,
   });
   const { url } = await gateway.start();
-  const hung: (() => void)[] = [];
-  const leaving: string[] = [];
-  const world = await createWorldServer({
-    worldId: "stubborn",
-    port: 0,
-    hostname: "127.0.0.1",
-    identity: await generateIdentity(),
-    gatewayUrls: url,
-    isPublic: true,
-    onError: () => {},
-  }, {
-    onJoin: () => ({ manifest: {} }),
-    onLeave: (agentId) => {
-      leaving.push(agentId);
-      return new Promise<void>((resolve) => hung.push(resolve));
-    },
-    getState: () => ({}),
-  });
+  const { world, leaving, release } = await startHangingWorld("stubborn", url);
   let client: Client | undefined;
   try {
     await until(
@@ -702,7 +686,7 @@ Deno.test("a world that hangs on world.leave holds the gateway's stop for the le
       "a leave cut short says nothing of the world",
     );
   } finally {
-    for (const resolve of hung) resolve();
+    release();
     await client?.close();
     await world.stop();
     await gateway.stop();

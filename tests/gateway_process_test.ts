@@ -4,7 +4,7 @@ import {
   generateIdentity,
   type Identity,
 } from "../protocol/mod.ts";
-import { createWorldServer } from "../sdk/mod.ts";
+import { type HangingWorld, startHangingWorld } from "./_sdk_fakes.ts";
 import { freePort, runTask, spawnTask } from "./_process.ts";
 import { assert, assertEquals, assertMatch } from "./assert.ts";
 import { Client, until, wsUrl } from "./_ws.ts";
@@ -466,10 +466,8 @@ Deno.test("SIGTERM ends with code 0 and the final snapshot while a world hangs o
   const accepting = (async () => {
     for await (const conn of silent) held.push(conn);
   })().catch(() => {});
-  const hung: (() => void)[] = [];
-  const leaving: string[] = [];
   const identity = await generateIdentity();
-  let world: Awaited<ReturnType<typeof createWorldServer>> | undefined;
+  let hanging: HangingWorld | undefined;
   let client: Client | undefined;
   try {
     const gateway = await spawnTask(
@@ -482,27 +480,13 @@ Deno.test("SIGTERM ends with code 0 and the final snapshot while a world hangs o
     );
     try {
       // A world that answers world.join, and never world.leave.
-      world = await createWorldServer({
-        worldId: "hangs-on-leave",
-        port: 0,
-        hostname: "127.0.0.1",
-        identity,
-        gatewayUrls: gateway.url,
-        isPublic: true,
-        onError: () => {},
-      }, {
-        onJoin: () => ({ manifest: {} }),
-        onLeave: (agentId) => {
-          leaving.push(agentId);
-          return new Promise<void>((resolve) => hung.push(resolve));
-        },
-        getState: () => ({}),
-      });
+      hanging = await startHangingWorld("hangs-on-leave", gateway.url, identity);
+      const world = hanging.world;
       await until(async () => (await worldIds(gateway.url)).includes("hangs-on-leave"), "announce");
       const gatewayId = (await (await fetch(`${gateway.url}/health`)).json()).agentId;
       client = new Client(wsUrl(gateway.url, "?world=hangs-on-leave"));
       await client.next("subscribed");
-      await until(() => world!.members().some((m) => m.agentId === gatewayId), "gateway join");
+      await until(() => world.members().some((m) => m.agentId === gatewayId), "gateway join");
       // Only the shutdown's snapshot can hold this heartbeat (the interval is an hour).
       await new Promise((r) => setTimeout(r, 600));
       const ts = Date.now();
@@ -523,7 +507,7 @@ Deno.test("SIGTERM ends with code 0 and the final snapshot while a world hangs o
       clearTimeout(outer);
       if (status === undefined) await gateway.kill("SIGKILL");
       assertEquals(status?.code, 0, gateway.output());
-      assert(leaving.includes(gatewayId), "the gateway's world.leave reached the world");
+      assert(hanging.leaving.includes(gatewayId), "the gateway's world.leave reached the world");
       const leases = (await Deno.readTextFile(`${dataDir}/directory.ndjson`)).trimEnd()
         .split("\n").map((line) => JSON.parse(line)).filter((line) => line.lease)
         .map((line) => line.lease);
@@ -536,9 +520,9 @@ Deno.test("SIGTERM ends with code 0 and the final snapshot while a world hangs o
       await gateway.kill("SIGKILL");
     }
   } finally {
-    for (const resolve of hung) resolve();
+    hanging?.release();
     await client?.close();
-    await world?.stop();
+    await hanging?.world.stop();
     for (const conn of held) conn.close();
     silent.close();
     await accepting;
