@@ -22,6 +22,16 @@ function admin(h: Harness, method: string, path: string, body?: unknown, token =
   });
 }
 
+/** A webhook receiver as a `fetch`: keeps every delivered body, answers 204. */
+function webhookSink(): { deliveries: Record<string, unknown>[]; fetch: typeof globalThis.fetch } {
+  const deliveries: Record<string, unknown>[] = [];
+  const fetch = ((_: unknown, init?: RequestInit) => {
+    deliveries.push(JSON.parse(String(init?.body)));
+    return Promise.resolve(new Response(null, { status: 204 }));
+  }) as typeof globalThis.fetch;
+  return { deliveries, fetch };
+}
+
 Deno.test("secrets are compared by value", async () => {
   assert(await sameSecret(TOKEN, TOKEN));
   assert(!await sameSecret(TOKEN, TOKEN + "x"));
@@ -89,11 +99,7 @@ Deno.test("admins list and inspect world ids with their owners and leases", asyn
 });
 
 Deno.test("DELETE /worlds/{id} revokes a world by slug or by agent id; the webhook says admin", async () => {
-  const deliveries: Record<string, unknown>[] = [];
-  const fetch = ((_: unknown, init?: RequestInit) => {
-    deliveries.push(JSON.parse(String(init?.body)));
-    return Promise.resolve(new Response(null, { status: 204 }));
-  }) as typeof globalThis.fetch;
+  const { deliveries, fetch } = webhookSink();
   await withHarness(async (h) => {
     const a = await makeWorld("by-slug");
     const b = await makeWorld("by-key");
@@ -174,11 +180,7 @@ Deno.test("under the live-holder policy a transfer is refused with 409", async (
 Deno.test("every admin action is logged at info with the client, and every change is a webhook", async () => {
   const lines: Record<string, unknown>[] = [];
   const logger = createLogger({ level: "debug", write: (line) => lines.push(JSON.parse(line)) });
-  const deliveries: Record<string, unknown>[] = [];
-  const fetch = ((_: unknown, init?: RequestInit) => {
-    deliveries.push(JSON.parse(String(init?.body)));
-    return Promise.resolve(new Response(null, { status: 204 }));
-  }) as typeof globalThis.fetch;
+  const { deliveries, fetch } = webhookSink();
   await withHarness(async (h) => {
     const doomed = await makeWorld("doomed");
     const owner = await makeWorld("moving");
